@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * nat64: stateful NAT64 (RFC 6146, RFC 7915, RFC 6052) - generic netlink API.
+ *
+ * Family NAT64_GENL_NAME, version NAT64_GENL_VERSION. Every command acts on the
+ * network namespace of the requesting socket. Commands marked (admin) need
+ * CAP_NET_ADMIN in the user namespace owning that network namespace
+ * (GENL_UNS_ADMIN_PERM). Errors carry an extended ACK message.
+ * Integers are in host byte order unless the type says __be; IPv6 addresses are
+ * 16 bytes in network order (struct in6_addr), IPv4 addresses are __be32.
+ *
+ * NAT64_CMD_PREFIX_ADD (admin)      NAT64_A_PREFIX6, NAT64_A_PREFIX6_LEN
+ *	Add a translation prefix (RFC 6052). Lengths 32, 40, 48, 56, 64, 96;
+ *	bits 64-71 (the u-octet) and host bits must be zero. Up to
+ *	NAT64_MAX_PREFIXES prefixes; each maps the whole IPv4 space.
+ * NAT64_CMD_PREFIX_DEL (admin)      NAT64_A_PREFIX6, NAT64_A_PREFIX6_LEN
+ *	Remove a prefix; sessions through it are removed.
+ * NAT64_CMD_PREFIX_GET (dump)       reply: NAT64_A_PREFIX6, NAT64_A_PREFIX6_LEN
+ *
+ * NAT64_CMD_POOL4_ADD (admin)       NAT64_A_ADDR4, [NAT64_A_ADDR4_LEN],
+ *                                   [NAT64_A_PROTOS], [NAT64_A_PORT_MIN, NAT64_A_PORT_MAX]
+ *	Add IPv4 transport addresses to the pool: ADDR4/ADDR4_LEN (default /32,
+ *	at least /16) for each protocol in PROTOS (default all three) with ports
+ *	PORT_MIN-PORT_MAX (default 1-65535; for ICMP these are echo
+ *	identifiers, default 0-65535). An entry overlapping an existing one of
+ *	the same protocol is refused with EEXIST.
+ * NAT64_CMD_POOL4_DEL (admin)       NAT64_A_ADDR4, [NAT64_A_ADDR4_LEN], [NAT64_A_PROTOS]
+ *	Remove the entries with exactly this address/length for these protocols,
+ *	and the bindings and sessions that use them (static ones included).
+ * NAT64_CMD_POOL4_GET (dump)        reply per entry and protocol: NAT64_A_ADDR4,
+ *                                   NAT64_A_ADDR4_LEN, NAT64_A_PROTO,
+ *                                   NAT64_A_PORT_MIN, NAT64_A_PORT_MAX
+ * NAT64_CMD_POOL4_FLUSH (admin)     Remove every pool4 entry, binding and session.
+ *
+ * NAT64_CMD_BIB_ADD (admin)         NAT64_A_PROTO, NAT64_A_ADDR6, NAT64_A_PORT6,
+ *                                   NAT64_A_ADDR4, NAT64_A_PORT4
+ *	Add a static binding (never expires). ADDR4:PORT4 must lie in pool4 for
+ *	that protocol; neither side may be bound already (EEXIST).
+ * NAT64_CMD_BIB_DEL (admin)         NAT64_A_PROTO, NAT64_A_ADDR6, NAT64_A_PORT6
+ *	Remove a binding (static or dynamic) and its sessions.
+ * NAT64_CMD_BIB_GET (dump, admin)   [NAT64_A_PROTO] filter; reply per binding:
+ *                                   NAT64_A_PROTO, NAT64_A_ADDR6, NAT64_A_PORT6,
+ *                                   NAT64_A_ADDR4, NAT64_A_PORT4, [NAT64_A_STATIC],
+ *                                   NAT64_A_SESSIONS
+ *
+ * NAT64_CMD_SESSION_GET (dump, admin) [NAT64_A_PROTO] filter; reply per session:
+ *                                   NAT64_A_PROTO, NAT64_A_ADDR6, NAT64_A_PORT6
+ *                                   (IPv6 host), NAT64_A_REMOTE6 (prefix+server),
+ *                                   NAT64_A_ADDR4, NAT64_A_PORT4 (pool4 mapping),
+ *                                   NAT64_A_REMOTE4, NAT64_A_REMOTE_PORT (server),
+ *                                   NAT64_A_TCP_STATE (TCP only), NAT64_A_EXPIRES_MS
+ * NAT64_CMD_SESSION_FLUSH (admin)   [NAT64_A_PROTO]: remove sessions and the
+ *                                   dynamic bindings left without one.
+ *
+ * NAT64_CMD_STATS_GET (dump)        reply per counter: NAT64_A_STAT_NAME,
+ *                                   NAT64_A_STAT_DESC, NAT64_A_STAT_VALUE. Names
+ *                                   are stable; every dropped packet counts in a
+ *                                   counter whose name starts with "drop_".
+ *
+ * NAT64_CMD_CONFIG_GET              reply: every NAT64_A_CFG_* attribute, plus
+ *                                   NAT64_A_SESSIONS and NAT64_A_BIBS (counts now)
+ * NAT64_CMD_CONFIG_SET (admin)      any NAT64_A_CFG_* attributes; all or nothing.
+ *	NAT64_A_CFG_UDP_TIMEOUT       u32 s, 60..86400       (default 300)
+ *	NAT64_A_CFG_TCP_EST_TIMEOUT   u32 s, 60..2592000     (default 7440)
+ *	NAT64_A_CFG_TCP_TRANS_TIMEOUT u32 s, 1..86400        (default 240)
+ *	NAT64_A_CFG_ICMP_TIMEOUT      u32 s, 1..86400        (default 60)
+ *	NAT64_A_CFG_MAX_SESSIONS      u32, 1..2^31           (default: memory/16 KiB)
+ *	The UDP and TCP established minimums of RFC 6146 (120 s, 7200 s) are not
+ *	enforced so that tests can use short timeouts; NAT64_A_CFG_UDP_TIMEOUT
+ *	and NAT64_A_CFG_TCP_EST_TIMEOUT accept 1 and more.
+ */
+#ifndef _UAPI_LINUX_NAT64_H
+#define _UAPI_LINUX_NAT64_H
+
+#include <linux/types.h>
+
+#define NAT64_GENL_NAME		"nat64"
+#define NAT64_GENL_VERSION	1
+#define NAT64_MAX_PREFIXES	16
+
+/* NAT64_A_PROTOS bits */
+#define NAT64_PROTO_F_TCP	(1 << 0)
+#define NAT64_PROTO_F_UDP	(1 << 1)
+#define NAT64_PROTO_F_ICMP	(1 << 2)
+#define NAT64_PROTO_F_ALL	0x7
+
+enum nat64_cmd {
+	NAT64_CMD_UNSPEC,
+	NAT64_CMD_PREFIX_ADD,
+	NAT64_CMD_PREFIX_DEL,
+	NAT64_CMD_PREFIX_GET,
+	NAT64_CMD_POOL4_ADD,
+	NAT64_CMD_POOL4_DEL,
+	NAT64_CMD_POOL4_GET,
+	NAT64_CMD_POOL4_FLUSH,
+	NAT64_CMD_BIB_ADD,
+	NAT64_CMD_BIB_DEL,
+	NAT64_CMD_BIB_GET,
+	NAT64_CMD_SESSION_GET,
+	NAT64_CMD_SESSION_FLUSH,
+	NAT64_CMD_STATS_GET,
+	NAT64_CMD_CONFIG_GET,
+	NAT64_CMD_CONFIG_SET,
+	__NAT64_CMD_MAX
+};
+#define NAT64_CMD_MAX (__NAT64_CMD_MAX - 1)
+
+enum nat64_attr {
+	NAT64_A_UNSPEC,
+	NAT64_A_PAD,
+	NAT64_A_PREFIX6,		/* binary, 16 bytes */
+	NAT64_A_PREFIX6_LEN,		/* u8 */
+	NAT64_A_ADDR4,			/* __be32 */
+	NAT64_A_ADDR4_LEN,		/* u8, 16..32 */
+	NAT64_A_PROTO,			/* u8: IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP */
+	NAT64_A_PROTOS,			/* u8: NAT64_PROTO_F_* bits */
+	NAT64_A_PORT_MIN,		/* u16 */
+	NAT64_A_PORT_MAX,		/* u16 */
+	NAT64_A_ADDR6,			/* binary, 16 bytes */
+	NAT64_A_PORT6,			/* u16 (ICMP: echo identifier) */
+	NAT64_A_PORT4,			/* u16 (ICMP: echo identifier) */
+	NAT64_A_REMOTE6,		/* binary, 16 bytes */
+	NAT64_A_REMOTE4,		/* __be32 */
+	NAT64_A_REMOTE_PORT,		/* u16 */
+	NAT64_A_TCP_STATE,		/* u8: enum nat64_tcp_state */
+	NAT64_A_EXPIRES_MS,		/* u64: ms left, 0 = static / none */
+	NAT64_A_STATIC,			/* flag */
+	NAT64_A_SESSIONS,		/* u32 */
+	NAT64_A_BIBS,			/* u32 */
+	NAT64_A_STAT_NAME,		/* string */
+	NAT64_A_STAT_DESC,		/* string */
+	NAT64_A_STAT_VALUE,		/* u64 */
+	NAT64_A_CFG_UDP_TIMEOUT,	/* u32 s */
+	NAT64_A_CFG_TCP_EST_TIMEOUT,	/* u32 s */
+	NAT64_A_CFG_TCP_TRANS_TIMEOUT,	/* u32 s */
+	NAT64_A_CFG_ICMP_TIMEOUT,	/* u32 s */
+	NAT64_A_CFG_MAX_SESSIONS,	/* u32 */
+	__NAT64_A_MAX
+};
+#define NAT64_A_MAX (__NAT64_A_MAX - 1)
+
+/* RFC 6146 section 3.5.2 TCP session states */
+enum nat64_tcp_state {
+	NAT64_TCP_CLOSED,
+	NAT64_TCP_V4_INIT,
+	NAT64_TCP_V6_INIT,
+	NAT64_TCP_ESTABLISHED,
+	NAT64_TCP_V4_FIN_RCV,
+	NAT64_TCP_V6_FIN_RCV,
+	NAT64_TCP_V4_FIN_V6_FIN_RCV,
+	NAT64_TCP_TRANS,
+	__NAT64_TCP_STATE_MAX
+};
+
+#endif /* _UAPI_LINUX_NAT64_H */
