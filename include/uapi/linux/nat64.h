@@ -60,14 +60,13 @@
  * NAT64_CMD_CONFIG_GET              reply: every NAT64_A_CFG_* attribute, plus
  *                                   NAT64_A_SESSIONS and NAT64_A_BIBS (counts now)
  * NAT64_CMD_CONFIG_SET (admin)      any NAT64_A_CFG_* attributes; all or nothing.
- *	NAT64_A_CFG_UDP_TIMEOUT       u32 s, 60..86400       (default 300)
- *	NAT64_A_CFG_TCP_EST_TIMEOUT   u32 s, 60..2592000     (default 7440)
+ *	NAT64_A_CFG_UDP_TIMEOUT       u32 s, 1..86400        (default 300)
+ *	NAT64_A_CFG_TCP_EST_TIMEOUT   u32 s, 1..2592000      (default 7440)
  *	NAT64_A_CFG_TCP_TRANS_TIMEOUT u32 s, 1..86400        (default 240)
  *	NAT64_A_CFG_ICMP_TIMEOUT      u32 s, 1..86400        (default 60)
  *	NAT64_A_CFG_MAX_SESSIONS      u32, 1..2^31           (default: memory/16 KiB)
  *	The UDP and TCP established minimums of RFC 6146 (120 s, 7200 s) are not
- *	enforced so that tests can use short timeouts; NAT64_A_CFG_UDP_TIMEOUT
- *	and NAT64_A_CFG_TCP_EST_TIMEOUT accept 1 and more.
+ *	enforced, so that tests can use short timeouts; nat64ctl warns below them.
  */
 #ifndef _UAPI_LINUX_NAT64_H
 #define _UAPI_LINUX_NAT64_H
