@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netfilter glue, the only file that touches struct sk_buff. PREROUTING
+ * hooks take IPv6 packets to a prefix and IPv4 packets to pool4, translate
+ * the headers in place and hand the packet back to the receive path of the
+ * other family (netif_rx), so it meets that family's PREROUTING (conntrack,
+ * rules), routing, FORWARD or INPUT, and POSTROUTING as if it had arrived so.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/if_ether.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/random.h>
+#include <linux/skbuff.h>
+#include <net/ip6_checksum.h>
+#include <net/netfilter/nf_conntrack.h>
+#include "nat64.h"
+
+/* After defragmentation, conntrack and destination NAT of the arriving family. */
+#define NAT64_PRI	(NF_IP_PRI_NAT_DST + 1)
+
+static const struct nat64_prefix *nat64_prefix_of(const struct nat64_prefixes *pf,
+						  const struct in6_addr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < pf->n; i++)
+		if (nat64_prefix_match(&pf->p[i].addr, pf->p[i].len, a))
+			return &pf->p[i];
+	return NULL;
+}
+
+static bool nat64_pool4_has_addr(const struct nat64_pool4 *pool, __be32 a)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->n; i++) {
+		u32 mask = ~0u << (32 - pool->e[i].plen);
+
+		if ((ntohl(a) & mask) == ntohl(pool->e[i].addr))
+			return true;
+	}
+	return false;
+}
+
+/* The Ethernet header, kept for packet taps on the receive path. */
+struct nat64_mac {
+	unsigned int len;
+	u8 hdr[ETH_HLEN];
+};
+
+static void nat64_mac_save(struct sk_buff *skb, struct nat64_mac *m)
+{
+	m->len = 0;
+	if (skb_mac_header_was_set(skb) && skb_mac_header_len(skb) == ETH_HLEN &&
+	    skb->dev && skb->dev->type == ARPHRD_ETHER) {
+		memcpy(m->hdr, skb_mac_header(skb), ETH_HLEN);
+		m->len = ETH_HLEN;
+	}
+}
+
+/* Hand the translated packet, data at its new network header, to the stack. */
+static int nat64_reinject(struct nat64_net *nn, struct sk_buff *skb, __be16 proto,
+			  unsigned int nhlen, const struct nat64_mac *m)
+{
+	skb->protocol = proto;
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, nhlen);
+	if (m->len && skb_headroom(skb) >= ETH_HLEN) {
+		struct ethhdr *eth = (struct ethhdr *)(skb->data - ETH_HLEN);
+
+		memcpy(eth, m->hdr, ETH_HLEN);
+		eth->h_proto = proto;
+		skb_set_mac_header(skb, -ETH_HLEN);
+	} else {
+		skb_reset_mac_header(skb);
+	}
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	memset(skb->cb, 0, sizeof(skb->cb));
+	if (netif_rx(skb) == NET_RX_DROP) {
+		nat64_stat_inc(nn, DROP_BACKLOG);
+		return -ENOBUFS;
+	}
+	return 0;
+}
+
+static void nat64_gso_6to4(struct sk_buff *skb)
+{
+	struct skb_shared_info *si = skb_shinfo(skb);
+
+	if (!skb_is_gso(skb))
+		return;
+	if (si->gso_type & SKB_GSO_TCPV6) {
+		si->gso_type &= ~SKB_GSO_TCPV6;
+		si->gso_type |= SKB_GSO_TCPV4;
+	}
+}
+
+static void nat64_gso_4to6(struct sk_buff *skb, const struct nat64_l4 *l4,
+			   unsigned int l4hdr)
+{
+	struct skb_shared_info *si = skb_shinfo(skb);
+	unsigned int payload;
+
+	if (!skb_is_gso(skb))
+		return;
+	if (si->gso_type & SKB_GSO_TCPV4) {
+		si->gso_type &= ~(SKB_GSO_TCPV4 | SKB_GSO_TCP_FIXEDID);
+		si->gso_type |= SKB_GSO_TCPV6;
+	}
+	/* segments grow by the 20 bytes the IPv6 header adds */
+	if (si->gso_size > 20 + 536) {
+		skb_decrease_gso_size(si, 20);
+		payload = l4->len - l4hdr;
+		si->gso_segs = DIV_ROUND_UP(payload, si->gso_size);
+	}
+}
+
+static int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
+		      const struct nat64_pkt6 *p, const struct nat64_xl4 *x)
+{
+	unsigned int end = p->l4.off + p->l4.hdrlen;
+	struct nat64_mac mac;
+	struct iphdr iph;
+	bool partial;
+	int err;
+
+	nat64_mac_save(skb, &mac);
+	if (skb_ensure_writable(skb, end))
+		return NAT64_STAT_DROP_NOMEM;
+	if (skb->ip_summed == CHECKSUM_PARTIAL && p->l4.proto == IPPROTO_ICMP &&
+	    skb_checksum_help(skb))
+		return NAT64_STAT_DROP_NOMEM;
+	partial = skb->ip_summed == CHECKSUM_PARTIAL;
+	err = nat64_xlat_6to4(p, x, (__force __be16)get_random_u16(), partial,
+			      skb->data + p->l4.off, &iph);
+	if (err)
+		return err;
+	__skb_pull(skb, p->l4.off - sizeof(iph));
+	memcpy(skb->data, &iph, sizeof(iph));
+	nat64_gso_6to4(skb);
+	nat64_stat_inc(nn, XLAT_6TO4);
+	nat64_reinject(nn, skb, htons(ETH_P_IP), sizeof(iph), &mac);
+	return 0;
+}
+
+static int nat64_out6(struct nat64_net *nn, struct sk_buff *skb,
+		      const struct nat64_pkt4 *p, const struct nat64_xl6 *x)
+{
+	unsigned int end = p->l4.off + p->l4.hdrlen;
+	struct nat64_mac mac;
+	struct ipv6hdr ip6;
+	bool partial, full;
+	int err, delta;
+
+	nat64_mac_save(skb, &mac);
+	delta = (int)sizeof(ip6) - p->l4.off;
+	if (skb_cow_head(skb, max(delta, 0) + ETH_HLEN) || skb_ensure_writable(skb, end))
+		return NAT64_STAT_DROP_NOMEM;
+	if (skb->ip_summed == CHECKSUM_PARTIAL && p->l4.proto == IPPROTO_ICMP &&
+	    skb_checksum_help(skb))
+		return NAT64_STAT_DROP_NOMEM;
+	partial = skb->ip_summed == CHECKSUM_PARTIAL;
+	err = nat64_xlat_4to6(p, x, partial, skb->data + p->l4.off, &ip6, &full);
+	if (err)
+		return err;
+	if (delta > 0)
+		__skb_push(skb, delta);
+	else
+		__skb_pull(skb, -delta);
+	memcpy(skb->data, &ip6, sizeof(ip6));
+	if (full) {
+		struct udphdr *uh = (struct udphdr *)(skb->data + sizeof(ip6));
+		__wsum csum = skb_checksum(skb, sizeof(ip6), p->l4.len, 0);
+
+		uh->check = csum_ipv6_magic(&x->saddr, &x->daddr, p->l4.len,
+					    IPPROTO_UDP, csum);
+		if (!uh->check)
+			uh->check = CSUM_MANGLED_0;
+	}
+	nat64_gso_4to6(skb, &p->l4, p->l4.proto == IPPROTO_TCP ?
+		       (skb->data[sizeof(ip6) + 12] >> 4) * 4 : p->l4.hdrlen);
+	nat64_stat_inc(nn, XLAT_4TO6);
+	nat64_reinject(nn, skb, htons(ETH_P_IPV6), sizeof(ip6), &mac);
+	return 0;
+}
+
+static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct nat64_net *nn = nat64_pernet(state->net);
+	const struct nat64_prefixes *pf = rcu_dereference(nn->prefixes);
+	const struct nat64_prefix *pfx;
+	struct nat64_skey6 k = {};
+	struct nat64_session *s;
+	struct nat64_pkt6 p;
+	struct nat64_xl4 x;
+	u8 buf[NAT64_HDR_BUF];
+	const struct ipv6hdr *ip6;
+	const u8 *h;
+	unsigned int len;
+	int err;
+
+	if (!pf || skb_network_offset(skb))
+		return NF_ACCEPT;
+	ip6 = skb_header_pointer(skb, 0, sizeof(*ip6), buf);
+	if (!ip6)
+		return NF_ACCEPT;
+	pfx = nat64_prefix_of(pf, &ip6->daddr);
+	if (!pfx)
+		return NF_ACCEPT;
+
+	len = min_t(unsigned int, skb->len, sizeof(buf));
+	h = skb_header_pointer(skb, 0, len, buf);
+	if (!h) {
+		err = NAT64_STAT_DROP_TRUNCATED6;
+		goto drop;
+	}
+	err = nat64_parse6(h, len, skb->len, &p);
+	if (err)
+		goto drop;
+	if (nat64_prefix_of(pf, &p.saddr)) {
+		err = NAT64_STAT_DROP_SRC_IN_PREFIX;
+		goto drop;
+	}
+	k.src = p.saddr;
+	k.dst = p.daddr;
+	k.sport = p.l4.sport;
+	k.dport = p.l4.dport;
+	k.proto = p.l4.proto;
+	s = nat64_sess_lookup6(nn, &k);
+	if (!s) {
+		if (p.l4.proto == IPPROTO_TCP && !(p.l4.tcp_flags & NAT64_TCP_SYN)) {
+			err = NAT64_STAT_DROP_TCP_NO_SYN;
+			goto drop;
+		}
+		s = nat64_sess_create6(nn, &k, nat64_addr_extract(&p.daddr, pfx->len), &err);
+		if (!s)
+			goto drop;
+	}
+	nat64_sess_update(nn, s, true, p.l4.tcp_flags);
+	x.saddr = s->k4.dst;
+	x.daddr = s->k4.src;
+	x.sport = s->k4.dport;
+	x.dport = s->k4.sport;
+	err = nat64_out4(nn, skb, &p, &x);
+	if (err)
+		goto drop;
+	return NF_STOLEN;
+drop:
+	nat64_stat_inc_nr(nn, err);
+	return NF_DROP;
+}
+
+static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct nat64_net *nn = nat64_pernet(state->net);
+	const struct nat64_pool4 *pool = rcu_dereference(nn->pool4);
+	struct nat64_skey4 k = {};
+	struct nat64_session *s;
+	struct nat64_pkt4 p;
+	struct nat64_xl6 x;
+	u8 buf[NAT64_HDR_BUF];
+	const struct iphdr *iph;
+	unsigned int len, i;
+	const u8 *h;
+	__be16 port;
+	int err;
+
+	if (!pool || skb_network_offset(skb))
+		return NF_ACCEPT;
+	iph = skb_header_pointer(skb, 0, sizeof(*iph), buf);
+	if (!iph || !nat64_pool4_has_addr(pool, iph->daddr))
+		return NF_ACCEPT;
+
+	len = min_t(unsigned int, skb->len, sizeof(buf));
+	h = skb_header_pointer(skb, 0, len, buf);
+	if (!h) {
+		err = NAT64_STAT_DROP_TRUNCATED4;
+		goto drop;
+	}
+	err = nat64_parse4(h, len, skb->len, &p);
+	if (err == NAT64_STAT_DROP_PROTO)
+		return NF_ACCEPT;	/* not a protocol of ours: the box's own */
+	if (err)
+		goto drop;
+	port = p.l4.proto == IPPROTO_ICMP ? p.l4.sport : p.l4.dport;
+	for (i = 0; i < pool->n; i++)
+		if (nat64_pool4_contains(&pool->e[i], p.l4.proto, p.daddr, ntohs(port)))
+			break;
+	if (i == pool->n)
+		return NF_ACCEPT;	/* outside the pool's ports: the box's own */
+
+	k.src = p.saddr;
+	k.dst = p.daddr;
+	k.sport = p.l4.proto == IPPROTO_ICMP ? 0 : p.l4.sport;
+	k.dport = port;
+	k.proto = p.l4.proto;
+	s = nat64_sess_lookup4(nn, &k);
+	if (!s) {
+		if (p.l4.proto == IPPROTO_TCP && !(p.l4.tcp_flags & NAT64_TCP_SYN)) {
+			err = NAT64_STAT_DROP_TCP_NO_SYN;
+			goto drop;
+		}
+		s = nat64_sess_create4(nn, &k, &err);
+		if (!s)
+			goto drop;
+	}
+	nat64_sess_update(nn, s, false, p.l4.tcp_flags);
+	x.saddr = s->k6.dst;
+	x.daddr = s->k6.src;
+	x.sport = s->k6.dport;
+	x.dport = s->k6.sport;
+	err = nat64_out6(nn, skb, &p, &x);
+	if (err)
+		goto drop;
+	return NF_STOLEN;
+drop:
+	nat64_stat_inc_nr(nn, err);
+	return NF_DROP;
+}
+
+static const struct nf_hook_ops nat64_hook_ops[] = {
+	{
+		.hook = nat64_in6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NAT64_PRI,
+	},
+	{
+		.hook = nat64_in4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NAT64_PRI,
+	},
+};
+
+int nat64_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, nat64_hook_ops, ARRAY_SIZE(nat64_hook_ops));
+}
+
+void nat64_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, nat64_hook_ops, ARRAY_SIZE(nat64_hook_ops));
+}

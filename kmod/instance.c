@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The per-namespace instance: configuration, counters and state. */
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include "nat64.h"
+
+unsigned int nat64_net_id __read_mostly;
+
+/* Register the hooks of @nn's namespace when it is first configured. */
+int nat64_instance_hooks(struct nat64_net *nn)
+{
+	int err;
+
+	if (nn->hooks_on)
+		return 0;
+	err = nat64_hooks_register(nn->net);
+	if (!err)
+		nn->hooks_on = true;
+	return err;
+}
+
+/* One session for each 16 KiB of memory, as conntrack sizes its table. */
+static u32 nat64_default_max_sessions(void)
+{
+	u64 n = (u64)totalram_pages() << PAGE_SHIFT >> 14;
+
+	return clamp_t(u64, n, 1024, 1u << 24);
+}
+
+static int __net_init nat64_net_init(struct net *net)
+{
+	struct nat64_net *nn = nat64_pernet(net);
+	int err;
+
+	nn->net = net;
+	nn->cfg.udp_tmo = 300 * HZ;
+	nn->cfg.tcp_est_tmo = 7440 * HZ;
+	nn->cfg.tcp_trans_tmo = 240 * HZ;
+	nn->cfg.icmp_tmo = 60 * HZ;
+	nn->cfg.max_sessions = nat64_default_max_sessions();
+	get_random_bytes(&nn->port_key, sizeof(nn->port_key));
+	nn->stats = alloc_percpu(struct nat64_stats);
+	if (!nn->stats)
+		return -ENOMEM;
+	err = nat64_state_init(nn);
+	if (err)
+		free_percpu(nn->stats);
+	return err;
+}
+
+static void __net_exit nat64_net_exit(struct net *net)
+{
+	struct nat64_net *nn = nat64_pernet(net);
+
+	if (nn->hooks_on)
+		nat64_hooks_unregister(net);	/* waits for packets in the hooks */
+	nat64_state_exit(nn);
+	kfree(rcu_dereference_protected(nn->prefixes, true));
+	kfree(rcu_dereference_protected(nn->pool4, true));
+	free_percpu(nn->stats);
+}
+
+struct pernet_operations nat64_net_ops = {
+	.init = nat64_net_init,
+	.exit = nat64_net_exit,
+	.id = &nat64_net_id,
+	.size = sizeof(struct nat64_net),
+};

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Module-internal declarations: per-namespace instance, bindings, sessions. */
+#ifndef _NAT64_H
+#define _NAT64_H
+
+#include <linux/rhashtable.h>
+#include <linux/siphash.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <linux/nat64.h>
+#include "xlat.h"
+
+struct nat64_prefix {
+	struct in6_addr addr;
+	u8 len;
+};
+
+struct nat64_prefixes {
+	unsigned int n;
+	struct rcu_head rcu;
+	struct nat64_prefix p[NAT64_MAX_PREFIXES];
+};
+
+#define NAT64_MAX_POOL4	64
+
+struct nat64_pool4 {
+	unsigned int n;
+	struct rcu_head rcu;
+	struct nat64_pool4_entry e[NAT64_MAX_POOL4];
+};
+
+struct nat64_config {
+	unsigned long udp_tmo;		/* jiffies */
+	unsigned long tcp_est_tmo;
+	unsigned long tcp_trans_tmo;
+	unsigned long icmp_tmo;
+	u32 max_sessions;
+};
+
+/* IPv6 side of a binding: the IPv6 host's transport address. */
+struct nat64_bkey6 {
+	struct in6_addr addr;
+	__be16 port;
+	u8 proto;
+	u8 pad;
+};
+
+/* IPv4 side of a binding: the pool4 transport address. */
+struct nat64_bkey4 {
+	__be32 addr;
+	__be16 port;
+	u8 proto;
+	u8 pad;
+};
+
+struct nat64_bib {
+	struct rhash_head node6;
+	struct rhash_head node4;
+	struct nat64_bkey6 k6;
+	struct nat64_bkey4 k4;
+	u32 sessions;			/* under nn->lock */
+	bool is_static;
+	bool dead;
+	struct rcu_head rcu;
+};
+
+/* A session as seen from the IPv6 side: host -> prefix+server. */
+struct nat64_skey6 {
+	struct in6_addr src;
+	struct in6_addr dst;
+	__be16 sport;			/* ICMP: identifier */
+	__be16 dport;			/* ICMP: 0 */
+	u8 proto;
+	u8 pad[3];
+};
+
+/* A session as seen from the IPv4 side: server -> pool4. */
+struct nat64_skey4 {
+	__be32 src;
+	__be32 dst;
+	__be16 sport;			/* ICMP: 0 */
+	__be16 dport;			/* ICMP: identifier */
+	u8 proto;
+	u8 pad[3];
+};
+
+struct nat64_session {
+	struct rhash_head node6;
+	struct rhash_head node4;
+	struct nat64_skey6 k6;
+	struct nat64_skey4 k4;
+	struct nat64_bib *bib;
+	unsigned long expires;		/* jiffies; READ_ONCE/WRITE_ONCE */
+	u8 state;			/* TCP state; changed under nn->lock */
+	bool dead;
+	struct rcu_head rcu;
+};
+
+struct nat64_net {
+	struct net *net;
+	spinlock_t lock;		/* creation and removal of state */
+	struct rhashtable sess6, sess4, bib6, bib4;
+	atomic_t nsessions;
+	atomic_t nbibs;
+	struct nat64_prefixes __rcu *prefixes;
+	struct nat64_pool4 __rcu *pool4;
+	struct nat64_config cfg;
+	struct nat64_stats __percpu *stats;
+	siphash_key_t port_key;
+	struct delayed_work gc_work;
+	struct rhashtable_iter gc_iter;
+	bool gc_walking;
+	bool hooks_on;
+};
+
+extern unsigned int nat64_net_id;
+
+static inline struct nat64_net *nat64_pernet(struct net *net)
+{
+	return net_generic(net, nat64_net_id);
+}
+
+/* session.c */
+int nat64_session_init(void);
+void nat64_session_exit(void);
+int nat64_state_init(struct nat64_net *nn);
+void nat64_state_exit(struct nat64_net *nn);
+struct nat64_session *nat64_sess_lookup6(struct nat64_net *nn,
+					 const struct nat64_skey6 *k);
+struct nat64_session *nat64_sess_lookup4(struct nat64_net *nn,
+					 const struct nat64_skey4 *k);
+struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
+					 const struct nat64_skey6 *k,
+					 __be32 dst4, int *reason);
+struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
+					 const struct nat64_skey4 *k, int *reason);
+void nat64_sess_update(struct nat64_net *nn, struct nat64_session *s, bool from6,
+		       u8 tcp_flags);
+int nat64_bib_add_static(struct nat64_net *nn, const struct nat64_bkey6 *k6,
+			 const struct nat64_bkey4 *k4, const char **msg);
+int nat64_bib_del(struct nat64_net *nn, const struct nat64_bkey6 *k6);
+
+/* Removes every session (and dynamic binding) for which @match is true. */
+void nat64_state_flush(struct nat64_net *nn,
+		       bool (*match)(struct nat64_net *nn, struct nat64_session *s,
+				     struct nat64_bib *b, const void *arg),
+		       const void *arg, bool bibs_too);
+
+/* instance.c */
+int nat64_instance_hooks(struct nat64_net *nn);
+extern struct pernet_operations nat64_net_ops;
+
+/* hooks.c */
+int nat64_hooks_register(struct net *net);
+void nat64_hooks_unregister(struct net *net);
+
+/* netlink.c */
+int nat64_genl_init(void);
+void nat64_genl_exit(void);
+
+#endif /* _NAT64_H */

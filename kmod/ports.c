@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Choice of pool4 transport addresses for new bindings (RFC 6056 algorithm 3 style). */
+
+#include "xlat.h"
+
+static u32 nat64_entry_naddr(const struct nat64_pool4_entry *e)
+{
+	return 1u << (32 - e->plen);
+}
+
+/* Ports of @e within [lo, hi]. */
+static u32 nat64_entry_ports(const struct nat64_pool4_entry *e, u16 lo, u16 hi,
+			     u16 *first)
+{
+	u16 a = e->pmin > lo ? e->pmin : lo;
+	u16 b = e->pmax < hi ? e->pmax : hi;
+
+	if (a > b)
+		return 0;
+	*first = a;
+	return (u32)b - a + 1;
+}
+
+static u64 nat64_space(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+		       u16 lo, u16 hi)
+{
+	u64 total = 0;
+	unsigned int i;
+	u16 first;
+
+	for (i = 0; i < n; i++)
+		if (e[i].proto == proto)
+			total += (u64)nat64_entry_naddr(&e[i]) *
+				 nat64_entry_ports(&e[i], lo, hi, &first);
+	return total;
+}
+
+bool nat64_port_pick(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+		     u16 sport, u32 hash, u32 attempt, __be32 *addr, u16 *port)
+{
+	u16 lo = 0, hi = 0xffff, first;
+	unsigned int i;
+	u64 total, idx;
+
+	if (proto != IPPROTO_ICMP) {
+		lo = sport < 1024 ? 0 : 1024;
+		hi = sport < 1024 ? 1023 : 0xffff;
+	}
+	total = nat64_space(e, n, proto, lo, hi);
+	if (!total) {
+		lo = 0;
+		hi = 0xffff;
+		total = nat64_space(e, n, proto, lo, hi);
+		if (!total)
+			return false;
+	}
+	idx = ((u64)hash + attempt) % total;
+	for (i = 0; i < n; i++) {
+		u32 np, na;
+		u64 span;
+
+		if (e[i].proto != proto)
+			continue;
+		np = nat64_entry_ports(&e[i], lo, hi, &first);
+		na = nat64_entry_naddr(&e[i]);
+		span = (u64)na * np;
+		if (idx < span) {
+			/* ports vary fastest: one address fills before the next */
+			*addr = htonl(ntohl(e[i].addr) + (u32)(idx / np));
+			*port = first + (u16)(idx % np);
+			return true;
+		}
+		idx -= span;
+	}
+	return false;
+}
+
+bool nat64_pool4_contains(const struct nat64_pool4_entry *e, u8 proto, __be32 addr,
+			  u16 port)
+{
+	u32 mask = e->plen ? ~0u << (32 - e->plen) : 0;
+
+	return e->proto == proto &&
+	       (ntohl(addr) & mask) == ntohl(e->addr) &&
+	       port >= e->pmin && port <= e->pmax;
+}
+
+bool nat64_pool4_overlap(const struct nat64_pool4_entry *a,
+			 const struct nat64_pool4_entry *b)
+{
+	u32 plen = a->plen < b->plen ? a->plen : b->plen;
+	u32 mask = plen ? ~0u << (32 - plen) : 0;
+
+	return a->proto == b->proto &&
+	       (ntohl(a->addr) & mask) == (ntohl(b->addr) & mask) &&
+	       a->pmin <= b->pmax && b->pmin <= a->pmax;
+}

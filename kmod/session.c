@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bindings (BIB) and sessions (RFC 6146 section 3). Four RCU hash tables per
+ * namespace: sessions by their IPv6 and by their IPv4 5-tuple, bindings by
+ * their IPv6 and by their IPv4 transport address. Lookups take no lock;
+ * creation and removal happen under nn->lock, which also settles races
+ * between CPUs creating the same flow. A delayed work expires sessions a
+ * bounded number at a time.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include "nat64.h"
+
+#define NAT64_GC_BUDGET		4096
+#define NAT64_GC_INTERVAL	(HZ / 2)
+
+static struct kmem_cache *nat64_sess_cache __read_mostly;
+static struct kmem_cache *nat64_bib_cache __read_mostly;
+
+static const struct rhashtable_params nat64_sess6_params = {
+	.key_len = sizeof(struct nat64_skey6),
+	.key_offset = offsetof(struct nat64_session, k6),
+	.head_offset = offsetof(struct nat64_session, node6),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params nat64_sess4_params = {
+	.key_len = sizeof(struct nat64_skey4),
+	.key_offset = offsetof(struct nat64_session, k4),
+	.head_offset = offsetof(struct nat64_session, node4),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params nat64_bib6_params = {
+	.key_len = sizeof(struct nat64_bkey6),
+	.key_offset = offsetof(struct nat64_bib, k6),
+	.head_offset = offsetof(struct nat64_bib, node6),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params nat64_bib4_params = {
+	.key_len = sizeof(struct nat64_bkey4),
+	.key_offset = offsetof(struct nat64_bib, k4),
+	.head_offset = offsetof(struct nat64_bib, node4),
+	.automatic_shrinking = true,
+};
+
+struct nat64_session *nat64_sess_lookup6(struct nat64_net *nn,
+					 const struct nat64_skey6 *k)
+{
+	return rhashtable_lookup(&nn->sess6, k, nat64_sess6_params);
+}
+
+struct nat64_session *nat64_sess_lookup4(struct nat64_net *nn,
+					 const struct nat64_skey4 *k)
+{
+	return rhashtable_lookup(&nn->sess4, k, nat64_sess4_params);
+}
+
+static void nat64_sess_free_rcu(struct rcu_head *h)
+{
+	kmem_cache_free(nat64_sess_cache, container_of(h, struct nat64_session, rcu));
+}
+
+static void nat64_bib_free_rcu(struct rcu_head *h)
+{
+	kmem_cache_free(nat64_bib_cache, container_of(h, struct nat64_bib, rcu));
+}
+
+/* Under nn->lock. */
+static void nat64_bib_remove(struct nat64_net *nn, struct nat64_bib *b)
+{
+	if (b->dead)
+		return;
+	b->dead = true;
+	rhashtable_remove_fast(&nn->bib6, &b->node6, nat64_bib6_params);
+	rhashtable_remove_fast(&nn->bib4, &b->node4, nat64_bib4_params);
+	atomic_dec(&nn->nbibs);
+	call_rcu(&b->rcu, nat64_bib_free_rcu);
+}
+
+/* Under nn->lock. */
+static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s)
+{
+	struct nat64_bib *b = s->bib;
+
+	if (s->dead)
+		return;
+	s->dead = true;
+	rhashtable_remove_fast(&nn->sess6, &s->node6, nat64_sess6_params);
+	rhashtable_remove_fast(&nn->sess4, &s->node4, nat64_sess4_params);
+	atomic_dec(&nn->nsessions);
+	if (!--b->sessions && !b->is_static)
+		nat64_bib_remove(nn, b);
+	call_rcu(&s->rcu, nat64_sess_free_rcu);
+}
+
+/* Insert @b in both binding tables; under nn->lock. */
+static int nat64_bib_insert(struct nat64_net *nn, struct nat64_bib *b)
+{
+	int err;
+
+	err = rhashtable_lookup_insert_fast(&nn->bib4, &b->node4, nat64_bib4_params);
+	if (err)
+		return err;
+	err = rhashtable_lookup_insert_fast(&nn->bib6, &b->node6, nat64_bib6_params);
+	if (err) {
+		rhashtable_remove_fast(&nn->bib4, &b->node4, nat64_bib4_params);
+		return err;
+	}
+	atomic_inc(&nn->nbibs);
+	return 0;
+}
+
+/* A new dynamic binding for @k6, its port chosen from pool4; under nn->lock. */
+static struct nat64_bib *nat64_bib_create(struct nat64_net *nn,
+					  const struct nat64_bkey6 *k6, int *reason)
+{
+	const struct nat64_pool4 *pool = rcu_dereference(nn->pool4);
+	struct nat64_bkey4 k4 = { .proto = k6->proto };
+	struct nat64_bib *b;
+	u32 hash, i;
+	u16 port;
+
+	if (!pool) {
+		*reason = NAT64_STAT_DROP_NO_POOL4;
+		return NULL;
+	}
+	hash = siphash(k6, sizeof(*k6), &nn->port_key);
+	for (i = 0; ; i++) {
+		if (i == NAT64_PORT_PROBES) {
+			*reason = NAT64_STAT_DROP_POOL4_EXHAUSTED;
+			return NULL;
+		}
+		if (!nat64_port_pick(pool->e, pool->n, k6->proto, ntohs(k6->port),
+				     hash, i, &k4.addr, &port)) {
+			*reason = NAT64_STAT_DROP_NO_POOL4;
+			return NULL;
+		}
+		k4.port = htons(port);
+		if (!rhashtable_lookup_fast(&nn->bib4, &k4, nat64_bib4_params))
+			break;
+	}
+	b = kmem_cache_zalloc(nat64_bib_cache, GFP_ATOMIC);
+	if (!b) {
+		*reason = NAT64_STAT_DROP_NOMEM;
+		return NULL;
+	}
+	b->k6 = *k6;
+	b->k4 = k4;
+	if (nat64_bib_insert(nn, b)) {
+		kmem_cache_free(nat64_bib_cache, b);
+		*reason = NAT64_STAT_DROP_NOMEM;
+		return NULL;
+	}
+	nat64_stat_inc(nn, BIB_CREATED);
+	return b;
+}
+
+static unsigned long nat64_initial_tmo(struct nat64_net *nn, u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return READ_ONCE(nn->cfg.tcp_trans_tmo);
+	case IPPROTO_UDP:
+		return READ_ONCE(nn->cfg.udp_tmo);
+	default:
+		return READ_ONCE(nn->cfg.icmp_tmo);
+	}
+}
+
+/* Link a new session of @b into both tables; under nn->lock. */
+static struct nat64_session *nat64_sess_insert(struct nat64_net *nn,
+					       struct nat64_session *s,
+					       struct nat64_bib *b, int *reason)
+{
+	int err;
+
+	s->bib = b;
+	s->expires = jiffies + nat64_initial_tmo(nn, s->k6.proto);
+	err = rhashtable_lookup_insert_fast(&nn->sess4, &s->node4, nat64_sess4_params);
+	if (err) {
+		*reason = err == -EEXIST ? NAT64_STAT_DROP_SESSION_CONFLICT :
+					   NAT64_STAT_DROP_NOMEM;
+		kmem_cache_free(nat64_sess_cache, s);
+		return NULL;
+	}
+	err = rhashtable_lookup_insert_fast(&nn->sess6, &s->node6, nat64_sess6_params);
+	if (err) {
+		*reason = err == -EEXIST ? NAT64_STAT_DROP_SESSION_CONFLICT :
+					   NAT64_STAT_DROP_NOMEM;
+		rhashtable_remove_fast(&nn->sess4, &s->node4, nat64_sess4_params);
+		call_rcu(&s->rcu, nat64_sess_free_rcu);
+		return NULL;
+	}
+	b->sessions++;
+	atomic_inc(&nn->nsessions);
+	nat64_stat_inc(nn, SESSION_CREATED);
+	return s;
+}
+
+static bool nat64_full(struct nat64_net *nn, int *reason)
+{
+	if (atomic_read(&nn->nsessions) < READ_ONCE(nn->cfg.max_sessions))
+		return false;
+	*reason = NAT64_STAT_DROP_MAX_SESSIONS;
+	return true;
+}
+
+/* First packet of a flow from the IPv6 side; @dst4 is the embedded server. */
+struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
+					 const struct nat64_skey6 *k,
+					 __be32 dst4, int *reason)
+{
+	struct nat64_bkey6 bk = { .addr = k->src, .port = k->sport, .proto = k->proto };
+	struct nat64_session *s;
+	struct nat64_bib *b;
+
+	spin_lock_bh(&nn->lock);
+	s = rhashtable_lookup_fast(&nn->sess6, k, nat64_sess6_params);
+	if (s || nat64_full(nn, reason))
+		goto out;
+	b = rhashtable_lookup_fast(&nn->bib6, &bk, nat64_bib6_params);
+	if (!b) {
+		b = nat64_bib_create(nn, &bk, reason);
+		if (!b)
+			goto out;
+	}
+	s = kmem_cache_zalloc(nat64_sess_cache, GFP_ATOMIC);
+	if (!s) {
+		*reason = NAT64_STAT_DROP_NOMEM;
+	} else {
+		s->k6 = *k;
+		s->k4.src = dst4;
+		s->k4.dst = b->k4.addr;
+		s->k4.sport = k->dport;
+		s->k4.dport = b->k4.port;
+		s->k4.proto = k->proto;
+		s = nat64_sess_insert(nn, s, b, reason);
+	}
+	if (!s && !b->sessions && !b->is_static)
+		nat64_bib_remove(nn, b);
+out:
+	spin_unlock_bh(&nn->lock);
+	return s;
+}
+
+/* First packet of a flow from the IPv4 side: needs a binding (RFC 6146 3.5.1.2). */
+struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
+					 const struct nat64_skey4 *k, int *reason)
+{
+	struct nat64_bkey4 bk = { .addr = k->dst, .port = k->dport, .proto = k->proto };
+	const struct nat64_prefixes *pf;
+	struct nat64_session *s;
+	struct nat64_bib *b;
+
+	spin_lock_bh(&nn->lock);
+	s = rhashtable_lookup_fast(&nn->sess4, k, nat64_sess4_params);
+	if (s)
+		goto out;
+	b = rhashtable_lookup_fast(&nn->bib4, &bk, nat64_bib4_params);
+	pf = rcu_dereference(nn->prefixes);
+	if (!b || !pf || !pf->n) {
+		*reason = NAT64_STAT_DROP_NO_BIB;
+		goto out;
+	}
+	if (nat64_full(nn, reason))
+		goto out;
+	s = kmem_cache_zalloc(nat64_sess_cache, GFP_ATOMIC);
+	if (!s) {
+		*reason = NAT64_STAT_DROP_NOMEM;
+		goto out;
+	}
+	s->k4 = *k;
+	s->k6.src = b->k6.addr;
+	s->k6.sport = b->k6.port;
+	nat64_addr_embed(&pf->p[0].addr, pf->p[0].len, k->src, &s->k6.dst);
+	s->k6.dport = k->sport;
+	s->k6.proto = k->proto;
+	s = nat64_sess_insert(nn, s, b, reason);
+out:
+	spin_unlock_bh(&nn->lock);
+	return s;
+}
+
+/* Per packet: TCP state and lifetime. No lock unless the TCP state changes. */
+void nat64_sess_update(struct nat64_net *nn, struct nat64_session *s, bool from6,
+		       u8 tcp_flags)
+{
+	unsigned long tmo, exp, old;
+	enum nat64_tmo t = NAT64_TMO_EST;
+	bool changed = false;
+
+	switch (s->k6.proto) {
+	case IPPROTO_TCP: {
+		u8 st = READ_ONCE(s->state);
+
+		if (nat64_tcp_next(st, from6, tcp_flags, &t) != st) {
+			spin_lock_bh(&nn->lock);
+			WRITE_ONCE(s->state, nat64_tcp_next(s->state, from6, tcp_flags, &t));
+			spin_unlock_bh(&nn->lock);
+			changed = true;
+		}
+		if (t == NAT64_TMO_KEEP)
+			return;
+		tmo = t == NAT64_TMO_EST ? READ_ONCE(nn->cfg.tcp_est_tmo) :
+					   READ_ONCE(nn->cfg.tcp_trans_tmo);
+		break;
+	}
+	case IPPROTO_UDP:
+		tmo = READ_ONCE(nn->cfg.udp_tmo);
+		break;
+	default:
+		tmo = READ_ONCE(nn->cfg.icmp_tmo);
+		break;
+	}
+	exp = jiffies + tmo;
+	old = READ_ONCE(s->expires);
+	/* write the shared line at most a few times a second per flow */
+	if (changed || time_after(exp, old + HZ / 8))
+		WRITE_ONCE(s->expires, exp);
+}
+
+/* Walk @ht calling @fn on each object, yielding now and then. */
+static void nat64_walk(struct rhashtable *ht, void (*fn)(void *obj, void *arg),
+		       void *arg)
+{
+	struct rhashtable_iter it;
+	unsigned int n = 0;
+	void *obj;
+
+	rhashtable_walk_enter(ht, &it);
+	rhashtable_walk_start(&it);
+	while ((obj = rhashtable_walk_next(&it))) {
+		if (IS_ERR(obj))
+			continue;	/* -EAGAIN: table resized, walk goes on */
+		fn(obj, arg);
+		if (++n % 1024 == 0) {
+			rhashtable_walk_stop(&it);
+			cond_resched();
+			rhashtable_walk_start(&it);
+		}
+	}
+	rhashtable_walk_stop(&it);
+	rhashtable_walk_exit(&it);
+}
+
+struct nat64_flush_arg {
+	struct nat64_net *nn;
+	bool (*match)(struct nat64_net *nn, struct nat64_session *s,
+		      struct nat64_bib *b, const void *arg);
+	const void *arg;
+};
+
+static void nat64_flush_sess(void *obj, void *arg)
+{
+	struct nat64_flush_arg *fa = arg;
+	struct nat64_session *s = obj;
+
+	if (fa->match && !fa->match(fa->nn, s, s->bib, fa->arg))
+		return;
+	spin_lock_bh(&fa->nn->lock);
+	nat64_sess_remove(fa->nn, s);
+	spin_unlock_bh(&fa->nn->lock);
+}
+
+static void nat64_flush_bib(void *obj, void *arg)
+{
+	struct nat64_flush_arg *fa = arg;
+	struct nat64_bib *b = obj;
+
+	if (fa->match && !fa->match(fa->nn, NULL, b, fa->arg))
+		return;
+	spin_lock_bh(&fa->nn->lock);
+	b->is_static = false;
+	if (!b->sessions)
+		nat64_bib_remove(fa->nn, b);
+	spin_unlock_bh(&fa->nn->lock);
+}
+
+void nat64_state_flush(struct nat64_net *nn,
+		       bool (*match)(struct nat64_net *nn, struct nat64_session *s,
+				     struct nat64_bib *b, const void *arg),
+		       const void *arg, bool bibs_too)
+{
+	struct nat64_flush_arg fa = { .nn = nn, .match = match, .arg = arg };
+
+	nat64_walk(&nn->sess6, nat64_flush_sess, &fa);
+	if (bibs_too)
+		nat64_walk(&nn->bib6, nat64_flush_bib, &fa);
+}
+
+int nat64_bib_add_static(struct nat64_net *nn, const struct nat64_bkey6 *k6,
+			 const struct nat64_bkey4 *k4, const char **msg)
+{
+	struct nat64_bib *b = kmem_cache_zalloc(nat64_bib_cache, GFP_KERNEL);
+	int err = -EEXIST;
+
+	if (!b)
+		return -ENOMEM;
+	b->k6 = *k6;
+	b->k4 = *k4;
+	b->is_static = true;
+	spin_lock_bh(&nn->lock);
+	if (rhashtable_lookup_fast(&nn->bib6, k6, nat64_bib6_params))
+		*msg = "the IPv6 transport address already has a binding";
+	else if (rhashtable_lookup_fast(&nn->bib4, k4, nat64_bib4_params))
+		*msg = "the IPv4 transport address is already bound";
+	else
+		err = nat64_bib_insert(nn, b);
+	spin_unlock_bh(&nn->lock);
+	if (err)
+		kmem_cache_free(nat64_bib_cache, b);
+	return err;
+}
+
+static bool nat64_match_bib(struct nat64_net *nn, struct nat64_session *s,
+			    struct nat64_bib *b, const void *arg)
+{
+	return !memcmp(&b->k6, arg, sizeof(b->k6));
+}
+
+int nat64_bib_del(struct nat64_net *nn, const struct nat64_bkey6 *k6)
+{
+	struct nat64_bib *b;
+	int err = 0;
+
+	spin_lock_bh(&nn->lock);
+	b = rhashtable_lookup_fast(&nn->bib6, k6, nat64_bib6_params);
+	if (!b) {
+		err = -ENOENT;
+	} else {
+		b->is_static = false;
+		if (!b->sessions)
+			nat64_bib_remove(nn, b);
+	}
+	spin_unlock_bh(&nn->lock);
+	/* a binding with sessions goes with the last of them */
+	if (!err)
+		nat64_state_flush(nn, nat64_match_bib, k6, false);
+	return err;
+}
+
+static void nat64_gc(struct work_struct *work)
+{
+	struct nat64_net *nn = container_of(to_delayed_work(work), struct nat64_net,
+					    gc_work);
+	unsigned int budget = NAT64_GC_BUDGET;
+	struct nat64_session *s;
+	bool done = false;
+
+	if (!nn->gc_walking) {
+		rhashtable_walk_enter(&nn->sess6, &nn->gc_iter);
+		nn->gc_walking = true;
+	}
+	rhashtable_walk_start(&nn->gc_iter);
+	while (budget--) {
+		s = rhashtable_walk_next(&nn->gc_iter);
+		if (IS_ERR(s))
+			continue;
+		if (!s) {
+			done = true;
+			break;
+		}
+		if (!time_after(jiffies, READ_ONCE(s->expires)))
+			continue;
+		spin_lock_bh(&nn->lock);
+		if (!s->dead && time_after(jiffies, READ_ONCE(s->expires))) {
+			nat64_sess_remove(nn, s);
+			nat64_stat_inc(nn, SESSION_EXPIRED);
+		}
+		spin_unlock_bh(&nn->lock);
+	}
+	rhashtable_walk_stop(&nn->gc_iter);
+	if (done) {
+		rhashtable_walk_exit(&nn->gc_iter);
+		nn->gc_walking = false;
+	}
+	queue_delayed_work(system_power_efficient_wq, &nn->gc_work,
+			   done ? NAT64_GC_INTERVAL : 1);
+}
+
+int nat64_state_init(struct nat64_net *nn)
+{
+	int err;
+
+	spin_lock_init(&nn->lock);
+	err = rhashtable_init(&nn->sess6, &nat64_sess6_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&nn->sess4, &nat64_sess4_params);
+	if (err)
+		goto err_sess4;
+	err = rhashtable_init(&nn->bib6, &nat64_bib6_params);
+	if (err)
+		goto err_bib6;
+	err = rhashtable_init(&nn->bib4, &nat64_bib4_params);
+	if (err)
+		goto err_bib4;
+	INIT_DELAYED_WORK(&nn->gc_work, nat64_gc);
+	queue_delayed_work(system_power_efficient_wq, &nn->gc_work, NAT64_GC_INTERVAL);
+	return 0;
+
+err_bib4:
+	rhashtable_destroy(&nn->bib6);
+err_bib6:
+	rhashtable_destroy(&nn->sess4);
+err_sess4:
+	rhashtable_destroy(&nn->sess6);
+	return err;
+}
+
+static void nat64_free_sess(void *ptr, void *arg)
+{
+	kmem_cache_free(nat64_sess_cache, ptr);
+}
+
+static void nat64_free_bib(void *ptr, void *arg)
+{
+	kmem_cache_free(nat64_bib_cache, ptr);
+}
+
+/* The hooks are gone: nothing but this function sees the tables. */
+void nat64_state_exit(struct nat64_net *nn)
+{
+	cancel_delayed_work_sync(&nn->gc_work);
+	if (nn->gc_walking)
+		rhashtable_walk_exit(&nn->gc_iter);
+	rhashtable_destroy(&nn->sess4);
+	rhashtable_free_and_destroy(&nn->sess6, nat64_free_sess, NULL);
+	rhashtable_destroy(&nn->bib4);
+	rhashtable_free_and_destroy(&nn->bib6, nat64_free_bib, NULL);
+}
+
+int nat64_session_init(void)
+{
+	nat64_sess_cache = KMEM_CACHE(nat64_session, 0);
+	if (!nat64_sess_cache)
+		return -ENOMEM;
+	nat64_bib_cache = KMEM_CACHE(nat64_bib, 0);
+	if (!nat64_bib_cache) {
+		kmem_cache_destroy(nat64_sess_cache);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void nat64_session_exit(void)
+{
+	rcu_barrier();
+	kmem_cache_destroy(nat64_bib_cache);
+	kmem_cache_destroy(nat64_sess_cache);
+}

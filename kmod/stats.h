@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Counters. Every packet the module takes either leaves translated or is
+ * dropped and counted under a "drop_" name that says why.
+ */
+#ifndef _NAT64_STATS_H
+#define _NAT64_STATS_H
+
+#define NAT64_STATS(X)								\
+	X(XLAT_6TO4, "xlat_6to4", "IPv6 packets translated to IPv4")		\
+	X(XLAT_4TO6, "xlat_4to6", "IPv4 packets translated to IPv6")		\
+	X(BIB_CREATED, "bib_created", "dynamic bindings created")		\
+	X(SESSION_CREATED, "session_created", "sessions created")		\
+	X(SESSION_EXPIRED, "session_expired", "sessions removed by expiry")	\
+	X(DROP_TRUNCATED6, "drop_truncated6",					\
+	  "IPv6 packet shorter than its headers or lengths claim")		\
+	X(DROP_TRUNCATED4, "drop_truncated4",					\
+	  "IPv4 packet shorter than its headers or lengths claim")		\
+	X(DROP_BAD_HDR, "drop_bad_header",					\
+	  "malformed IP header (version, IHL, length fields)")		\
+	X(DROP_EXTHDR, "drop_ext_header",					\
+	  "IPv6 extension header not translatable (unknown, too many, or routing with segments left)") \
+	X(DROP_FRAGMENT, "drop_fragment", "fragment seen (not reassembled)")	\
+	X(DROP_JUMBO, "drop_too_big",						\
+	  "packet too big to be represented in the other family")		\
+	X(DROP_PROTO, "drop_unsupported_proto",					\
+	  "transport protocol other than TCP, UDP or ICMP")			\
+	X(DROP_ICMP_TYPE, "drop_icmp_type",					\
+	  "ICMP type that is not translated (RFC 7915 sections 4.2, 5.2)")	\
+	X(DROP_ICMP_ERROR, "drop_icmp_error", "ICMP error message (not translated)") \
+	X(DROP_UDP_ZERO_CSUM6, "drop_udp_zero_csum6",				\
+	  "IPv6 UDP packet with zero checksum")					\
+	X(DROP_SRC_IN_PREFIX, "drop_src_in_prefix",				\
+	  "IPv6 source inside a translation prefix (loop)")			\
+	X(DROP_NO_BIB, "drop_no_binding",					\
+	  "IPv4 packet to a pool4 transport address without binding")		\
+	X(DROP_TCP_NO_SYN, "drop_tcp_no_session",				\
+	  "TCP segment without session that is not a SYN (RFC 6146 3.5.2)")	\
+	X(DROP_POOL4_EXHAUSTED, "drop_pool4_exhausted",				\
+	  "no free pool4 transport address for a new binding")		\
+	X(DROP_NO_POOL4, "drop_no_pool4", "no pool4 entry for the protocol")	\
+	X(DROP_MAX_SESSIONS, "drop_max_sessions",				\
+	  "new flow refused: max-sessions reached")				\
+	X(DROP_SESSION_CONFLICT, "drop_session_conflict",			\
+	  "IPv4 side of a new session already used through another prefix")	\
+	X(DROP_NOMEM, "drop_nomem", "memory allocation failed")		\
+	X(DROP_BACKLOG, "drop_backlog",						\
+	  "translated packet refused by the receive backlog")			\
+	X(DROP_OTHER, "drop_other", "dropped for another reason (a bug if non-zero)")
+
+enum nat64_stat {
+#define NAT64_STAT_ENUM(id, name, desc) NAT64_STAT_##id,
+	NAT64_STATS(NAT64_STAT_ENUM)
+#undef NAT64_STAT_ENUM
+	NAT64_STAT_MAX
+};
+
+#ifdef __KERNEL__
+#include <linux/percpu.h>
+
+struct nat64_stats {
+	u64 c[NAT64_STAT_MAX];
+};
+
+#define nat64_stat_inc(nn, id)	this_cpu_inc((nn)->stats->c[NAT64_STAT_##id])
+#define nat64_stat_inc_nr(nn, nr) this_cpu_inc((nn)->stats->c[nr])
+
+const char *nat64_stat_name(unsigned int i);
+const char *nat64_stat_desc(unsigned int i);
+u64 nat64_stat_read(struct nat64_stats __percpu *st, unsigned int i);
+#endif
+
+#endif /* _NAT64_STATS_H */

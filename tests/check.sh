@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every stage prints one line per case and "N passed, N failed";
+# this script adds them up and ends with the total.
+set -u
+cd "$(dirname "$0")/.."
+TOP=$PWD
+VM=1
+[ "${1:-}" = "--no-vm" ] && VM=0
+LOG=$(mktemp -d)
+trap 'rm -rf "$LOG"' EXIT
+pass=0
+fail=0
+
+# stage NAME CMD...: run, echo output, count its "N passed, N failed" line
+# (or its exit status, as one case, when it prints none).
+stage() {
+	local name=$1 rc p f
+	shift
+	echo "=== $name"
+	"$@" 2>&1 | tee "$LOG/$name"
+	rc=${PIPESTATUS[0]}
+	if line=$(grep -E '^[a-z]*:? ?[0-9]+ passed, [0-9]+ failed' "$LOG/$name" | tail -1) &&
+	   [ -n "$line" ]; then
+		p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
+		f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
+		if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+			echo "FAIL - $name exited $rc"
+			f=1
+		fi
+	elif [ "$rc" = 0 ]; then
+		echo "ok - $name"
+		p=1 f=0
+	else
+		echo "FAIL - $name (exit $rc)"
+		p=0 f=1
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
+
+stage deps tests/deps.sh
+KVER=$(tests/kver.sh) || { echo "0 passed, 1 failed"; exit 1; }
+export KVER
+KDIR=/lib/modules/$KVER/build
+echo "kernel under test: $KVER"
+
+stage build tests/build.sh "$KDIR"
+stage unit make -s -C tests/unit check
+stage nat64ctl make -s -C usr check
+stage fuzz make -s -C tests/fuzz run FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+if [ "$(id -u)" = 0 ]; then
+	stage dkms make -s dkms-install KDIR="$KDIR"
+fi
+if [ $VM = 1 ]; then
+	stage vm tests/vm/run.sh -k "$KVER" -- tests/e2e/run.sh
+fi
+
+echo "=== total"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
