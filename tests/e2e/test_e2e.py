@@ -1,0 +1,656 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""End-to-end tests of nat64.ko in three namespaces (run by run.sh in the VM).
+
+c6 (2001:db8:6::2, IPv6 only) -- xlat (the translator) -- s4 (192.0.2.2, IPv4 only)
+Prefix 64:ff9b::/96, pool4 203.0.113.1 (routed to xlat, assigned to nothing).
+"""
+
+import hashlib
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nsutil import (Results, Tap, ctl, ctl_ok, ctlj, embed, inet_csum, mac_of,  # noqa: E402
+                    netns, run, stats)
+
+from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
+from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6  # noqa: E402
+from scapy.layers.l2 import Ether  # noqa: E402
+
+C6 = "2001:db8:6::2"
+S4 = "192.0.2.2"
+S4B = "192.0.2.3"
+POOL = "203.0.113.1"
+PFX = "64:ff9b::"
+S4_6 = embed(PFX, 96, S4)
+S4B_6 = embed(PFX, 96, S4B)
+
+R = Results()
+XLAT_MAC6 = mac_of("xlat", "to_c6")
+XLAT_MAC4 = mac_of("xlat", "to_s4")
+C6_MAC = mac_of("c6", "eth0")
+S4_MAC = mac_of("s4", "eth0")
+
+
+def counter(name):
+    return stats()[name]
+
+
+def sessions(proto=None):
+    return ctlj("session", "show", *([proto] if proto else []))
+
+
+# --- servers -------------------------------------------------------------
+
+class UdpEcho(threading.Thread):
+    """UDP echo in a namespace; remembers the peers it saw."""
+
+    def __init__(self, ns, addr, port, family=socket.AF_INET):
+        super().__init__(daemon=True)
+        with netns(ns):
+            self.s = socket.socket(family, socket.SOCK_DGRAM)
+            self.s.bind((addr, port))
+        self.peers = []
+        self.start()
+
+    def run(self):
+        while True:
+            try:
+                data, peer = self.s.recvfrom(65535)
+            except OSError:
+                return
+            self.peers.append(peer)
+            self.s.sendto(data, peer)
+
+    def close(self):
+        self.s.close()
+
+
+class TcpSink(threading.Thread):
+    """TCP server: reads until EOF, answers the SHA-256 and the bytes read."""
+
+    def __init__(self, ns, addr, port, family=socket.AF_INET):
+        super().__init__(daemon=True)
+        with netns(ns):
+            self.s = socket.socket(family, socket.SOCK_STREAM)
+            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.s.bind((addr, port))
+            self.s.listen(4)
+        self.peers = []
+        self.start()
+
+    def run(self):
+        while True:
+            try:
+                c, peer = self.s.accept()
+            except OSError:
+                return
+            self.peers.append(peer)
+            h = hashlib.sha256()
+            n = 0
+            while True:
+                d = c.recv(1 << 16)
+                if not d:
+                    break
+                h.update(d)
+                n += len(d)
+            c.sendall(h.digest() + struct.pack("!Q", n))
+            c.close()
+
+    def close(self):
+        self.s.close()
+
+
+def udp_query(ns, family, dst, port, payload=b"ping", src=None, timeout=3):
+    with netns(ns):
+        s = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        if src:
+            s.bind(src)
+        s.settimeout(timeout)
+        s.sendto(payload, (dst, port))
+        data, peer = s.recvfrom(65535)
+        return data, peer, s.getsockname()
+    finally:
+        s.close()
+
+
+def tcp_send(ns, family, dst, port, nbytes, timeout=60):
+    with netns(ns):
+        s = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        s.settimeout(timeout)
+        s.connect((dst, port))
+        blob = os.urandom(1 << 16)
+        h = hashlib.sha256()
+        sent = 0
+        while sent < nbytes:
+            chunk = blob[: min(len(blob), nbytes - sent)]
+            s.sendall(chunk)
+            h.update(chunk)
+            sent += len(chunk)
+        s.shutdown(socket.SHUT_WR)
+        resp = b""
+        while len(resp) < 40:
+            d = s.recv(64)
+            if not d:
+                break
+            resp += d
+        return resp[:32] == h.digest() and struct.unpack("!Q", resp[32:40])[0] == nbytes, \
+            s.getsockname()
+    finally:
+        s.close()
+
+
+# --- functional cases ----------------------------------------------------
+
+def t_ping():
+    r = run("ping", "-6", "-c", "3", "-i", "0.3", "-W", "3", S4_6, ns="c6")
+    if r.returncode:
+        return "ping6 %s failed: %s" % (S4_6, r.stdout[-200:])
+    ss = [s for s in sessions("icmp") if s["remote4"] == S4]
+    if not ss:
+        return "no ICMP session to %s" % S4
+    s = ss[0]
+    if s["addr4"] != POOL or s["addr6"] != C6 or s["remote6"] != S4_6:
+        return "unexpected session %s" % s
+
+
+def t_ping_from_v4_not_translated():
+    """An IPv4 host cannot ping the IPv6 side without a binding."""
+    before = counter("drop_no_binding")
+    r = run("ping", "-c", "1", "-W", "1", POOL, ns="s4")
+    if r.returncode == 0:
+        return "ping to pool4 answered without binding"
+    if counter("drop_no_binding") <= before:
+        return "drop_no_binding did not count"
+
+
+udp = None
+
+
+def t_udp():
+    data, peer, me = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"hello nat64")
+    if data != b"hello nat64":
+        return "reply %r" % data
+    if peer[0] != S4_6 or peer[1] != 5000:
+        return "reply from %s" % (peer,)
+    seen = udp.peers[-1]
+    if seen[0] != POOL or seen[1] < 1024:
+        return "server saw %s" % (seen,)
+
+
+def t_udp_port_range():
+    """RFC 6146 3.5.1.1 / RFC 6056: a source port < 1024 keeps a port < 1024."""
+    udp_query("c6", socket.AF_INET6, S4_6, 5000, b"x", src=("::", 700))
+    seen = udp.peers[-1]
+    if seen[0] != POOL or seen[1] >= 1024:
+        return "server saw %s" % (seen,)
+
+
+def t_eim():
+    """Endpoint-independent mapping: one source port, two servers, one mapping."""
+    with netns("c6"):
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.bind(("::", 40000))
+    s.settimeout(3)
+    for dst in (S4_6, S4B_6):
+        s.sendto(b"eim", (dst, 5000))
+        s.recvfrom(100)
+    s.close()
+    peers = udp.peers[-2:]
+    if peers[0] != peers[1]:
+        return "two mappings: %s" % (peers,)
+    ss = [x for x in sessions("udp") if x["port6"] == 40000]
+    if len(ss) != 2 or ss[0]["port4"] != ss[1]["port4"] or ss[0]["port4"] != peers[0][1]:
+        return "sessions %s" % ss
+    bibs = [b for b in ctlj("bib", "show", "udp") if b["port6"] == 40000]
+    if len(bibs) != 1 or bibs[0]["sessions"] != 2:
+        return "bib %s" % bibs
+
+
+def t_tcp():
+    ok, me = tcp_send("c6", socket.AF_INET6, S4_6, 8080, 4 << 20)
+    if not ok:
+        return "data mismatch"
+    if tcp.peers[-1][0] != POOL:
+        return "server saw %s" % (tcp.peers[-1],)
+    time.sleep(0.3)
+    ss = [s for s in sessions("tcp") if s["port6"] == me[1]]
+    if len(ss) != 1:
+        return "sessions %s" % ss
+    if ss[0]["state"] != "V4_FIN_V6_FIN_RCV":
+        return "state after close %s" % ss[0]["state"]
+
+
+def t_static_bib():
+    srv = TcpSink("c6", "::", 80, socket.AF_INET6)
+    try:
+        ctl_ok("bib", "add", "tcp", "[%s]:80" % C6, "%s:80" % POOL)
+        b = [x for x in ctlj("bib", "show", "tcp") if x["port6"] == 80]
+        if not b or not b[0]["static"]:
+            return "bib %s" % b
+        ok, _ = tcp_send("s4", socket.AF_INET, POOL, 80, 300000)
+        if not ok:
+            return "IPv4 client to static binding: data mismatch"
+        if srv.peers[-1][0] != S4_6:
+            return "IPv6 server saw %s" % (srv.peers[-1],)
+        ctl_ok("session", "flush")
+        if not [x for x in ctlj("bib", "show", "tcp") if x["port6"] == 80]:
+            return "static binding gone after session flush"
+        ctl_ok("bib", "del", "tcp", "[%s]:80" % C6)
+        if [x for x in ctlj("bib", "show", "tcp") if x["port6"] == 80]:
+            return "bib del left the binding"
+    finally:
+        srv.close()
+
+
+def t_prefix_lengths():
+    pfx = {32: "3fff:100::", 40: "3fff:200::", 48: "3fff:300:1::", 56: "3fff:400:0:100::",
+           64: "3fff:500:0:1::", 96: "3fff:600::"}
+    for plen, p in pfx.items():
+        ctl_ok("prefix", "add", "%s/%d" % (p, plen))
+        try:
+            dst = embed(p, plen, S4)
+            data, peer, _ = udp_query("c6", socket.AF_INET6, dst, 5000, b"len%d" % plen)
+            if data != b"len%d" % plen or peer[0] != dst:
+                return "/%d: reply %r from %s" % (plen, data, peer)
+        finally:
+            ctl_ok("prefix", "del", "%s/%d" % (p, plen))
+
+
+def t_several_prefixes():
+    ctl_ok("prefix", "add", "3fff:600::/96")
+    try:
+        got = []
+        for p in (PFX, "3fff:600::"):
+            dst = embed(p, 96, S4)
+            data, peer, _ = udp_query("c6", socket.AF_INET6, dst, 5000, b"multi")
+            got.append(peer[0])
+        if got != [S4_6, embed("3fff:600::", 96, S4)]:
+            return "replies from %s" % got
+        if len(ctlj("prefix", "show")) != 2:
+            return "prefix show %s" % ctlj("prefix", "show")
+        # One IPv6 transport address to one server through two prefixes would
+        # be one IPv4 5-tuple for two sessions: the second is refused.
+        before = counter("drop_session_conflict")
+        udp_query("c6", socket.AF_INET6, S4_6, 5000, b"a", src=("::", 41000))
+        try:
+            udp_query("c6", socket.AF_INET6, embed("3fff:600::", 96, S4), 5000, b"b",
+                      src=("::", 41000), timeout=1)
+            return "second session with the same IPv4 5-tuple answered"
+        except socket.timeout:
+            pass
+        if counter("drop_session_conflict") != before + 1:
+            return "drop_session_conflict did not count"
+    finally:
+        ctl_ok("prefix", "del", "3fff:600::/96")
+
+
+def t_errors():
+    checks = [
+        (("prefix", "add", "64:ff9b::/33"), 1, "32, 40, 48, 56, 64 or 96"),
+        (("prefix", "add", "64:ff9b:0:0:ff00::/96"), 1, "u-octet"),
+        (("prefix", "add", "64:ff9b::/96"), 1, "already"),
+        (("pool4", "add", POOL, "tcp", "ports", "2000-3000"), 1, "overlaps"),
+        (("bib", "add", "tcp", "[2001:db8:6::9]:80", "198.51.100.1:80"), 1, "pool4"),
+        (("prefix", "frobnicate"), 2, ""),
+        (("config", "set", "udp-timeout", "0"), 1, ""),
+    ]
+    for args, rc, msg in checks:
+        r = ctl(*args)
+        if r.returncode != rc or msg not in r.stderr or \
+                (rc == 1 and not r.stderr.startswith("nat64ctl: ")):
+            return "%s -> rc %d %r" % (" ".join(args), r.returncode, r.stderr.strip())
+
+
+def t_not_ours():
+    a = stats()
+    r1 = run("ping", "-6", "-c", "1", "-W", "2", "2001:db8:6::1", ns="c6")
+    r2 = run("ping", "-c", "1", "-W", "2", "192.0.2.1", ns="s4")
+    b = stats()
+    if r1.returncode or r2.returncode:
+        return "plain traffic broken"
+    if a["xlat_6to4"] != b["xlat_6to4"] or a["xlat_4to6"] != b["xlat_4to6"]:
+        return "plain traffic was translated"
+
+
+def t_expiry():
+    ctl_ok("config", "set", "udp-timeout", "2")
+    try:
+        before = counter("session_expired")
+        _, _, me = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"exp", src=("::", 42000))
+        if not [s for s in sessions("udp") if s["port6"] == 42000]:
+            return "no session"
+        deadline = time.time() + 8
+        while time.time() < deadline:
+            if not [s for s in sessions("udp") if s["port6"] == 42000]:
+                break
+            time.sleep(0.5)
+        else:
+            return "session still there after 8 s"
+        if counter("session_expired") <= before:
+            return "session_expired did not count"
+        if [b for b in ctlj("bib", "show", "udp") if b["port6"] == 42000]:
+            return "dynamic binding outlived its session"
+    finally:
+        ctl_ok("config", "set", "udp-timeout", "300")
+
+
+def t_max_sessions():
+    ctl_ok("session", "flush")
+    ctl_ok("config", "set", "max-sessions", "3")
+    try:
+        before = counter("drop_max_sessions")
+        answered = 0
+        for i in range(6):
+            try:
+                udp_query("c6", socket.AF_INET6, S4_6, 5000, b"m", src=("::", 43000 + i),
+                          timeout=1)
+                answered += 1
+            except socket.timeout:
+                pass
+        n = ctlj("config", "show")["sessions"]
+        if n != 3 or answered != 3:
+            return "sessions %d, answered %d" % (n, answered)
+        if counter("drop_max_sessions") - before != 3:
+            return "drop_max_sessions +%d" % (counter("drop_max_sessions") - before)
+    finally:
+        ctl_ok("config", "set", "max-sessions", "100000")
+        ctl_ok("session", "flush")
+
+
+def t_counters_named():
+    st = ctlj("stats", "show")
+    r = ctl("stats", "show")
+    if r.returncode or "drop_no_binding" not in r.stdout:
+        return "stats table"
+    if st.get("drop_other", 1) != 0:
+        return "drop_other %s" % st.get("drop_other")
+
+
+# --- byte-level cases ----------------------------------------------------
+
+def six_to_four(l4, match4, hlim=37, tc=0xb8, fl=0x12345, src=C6, dst=S4_6, wait=3.0):
+    """Send IPv6/l4 from c6 as a raw frame; return the IPv4 packet s4 receives."""
+    tap6 = Tap("c6", "eth0")
+    tap4 = Tap("s4", "eth0")
+    try:
+        pkt = Ether(src=C6_MAC, dst=XLAT_MAC6) / IPv6(src=src, dst=dst, hlim=hlim, tc=tc,
+                                                      fl=fl) / l4
+        tap6.send(pkt)
+        data = tap4.recv(lambda d: d[12:14] == b"\x08\x00" and match4(IP(d[14:])), wait)
+        return bytes(pkt), (IP(data[14:]) if data else None), data
+    finally:
+        tap6.close()
+        tap4.close()
+
+
+def four_to_six(l4, match6, ttl=50, tos=0x28, src=S4, dst=POOL, flags=0, wait=3.0):
+    tap4 = Tap("s4", "eth0")
+    tap6 = Tap("c6", "eth0")
+    try:
+        pkt = Ether(src=S4_MAC, dst=XLAT_MAC4) / IP(src=src, dst=dst, ttl=ttl, tos=tos,
+                                                    flags=flags) / l4
+        tap4.send(pkt)
+        data = tap6.recv(lambda d: d[12:14] == b"\x86\xdd" and match6(IPv6(d[14:])), wait)
+        return bytes(pkt), (IPv6(data[14:]) if data else None), data
+    finally:
+        tap4.close()
+        tap6.close()
+
+
+def l4csum4(ip_bytes):
+    ihl = (ip_bytes[0] & 15) * 4
+    tot = int.from_bytes(ip_bytes[2:4], "big")
+    l4 = ip_bytes[ihl:tot]
+    ph = ip_bytes[12:20] + bytes([0, ip_bytes[9]]) + len(l4).to_bytes(2, "big")
+    if ip_bytes[9] == 1:
+        return inet_csum(bytes(l4))
+    return inet_csum(ph + bytes(l4))
+
+
+def l4csum6(ip6_bytes):
+    plen = int.from_bytes(ip6_bytes[4:6], "big")
+    l4 = ip6_bytes[40:40 + plen]
+    ph = ip6_bytes[8:40] + plen.to_bytes(4, "big") + bytes([0, 0, 0, ip6_bytes[6]])
+    return inet_csum(ph + bytes(l4))
+
+
+def check_ip4(raw, tot, ttl, tos, proto, df):
+    errs = []
+    if raw[0] != 0x45:
+        errs.append("version/ihl %x" % raw[0])
+    if raw[1] != tos:
+        errs.append("tos %x" % raw[1])
+    if int.from_bytes(raw[2:4], "big") != tot:
+        errs.append("total length %d" % int.from_bytes(raw[2:4], "big"))
+    fo = int.from_bytes(raw[6:8], "big")
+    if fo != (0x4000 if df else 0):
+        errs.append("flags/offset %x" % fo)
+    if df and raw[4:6] != b"\0\0":
+        errs.append("ID %s with DF" % raw[4:6].hex())
+    if raw[8] != ttl:
+        errs.append("ttl %d" % raw[8])
+    if raw[9] != proto:
+        errs.append("protocol %d" % raw[9])
+    if inet_csum(bytes(raw[:20])) != 0:
+        errs.append("header checksum")
+    if raw[12:16] != socket.inet_aton(POOL):
+        errs.append("source %s" % socket.inet_ntoa(raw[12:16]))
+    return errs
+
+
+def t_bytes_udp_6to4():
+    payload = bytes(range(100))
+    sent, got, _ = six_to_four(UDP(sport=41001, dport=7777) / payload,
+                               lambda p: UDP in p and p[UDP].dport == 7777)
+    if got is None:
+        return "nothing arrived"
+    raw = bytes(got)
+    errs = check_ip4(raw, 20 + 8 + 100, 36, 0xb8, 17, False)
+    if raw[16:20] != socket.inet_aton(S4):
+        errs.append("destination")
+    u = raw[20:]
+    sess = [s for s in sessions("udp") if s["port6"] == 41001]
+    if not sess or int.from_bytes(u[0:2], "big") != sess[0]["port4"]:
+        errs.append("source port %d vs session %s" % (int.from_bytes(u[0:2], "big"), sess))
+    if u[2:4] != (7777).to_bytes(2, "big") or u[4:6] != (108).to_bytes(2, "big"):
+        errs.append("udp dport/len")
+    if l4csum4(raw) != 0:
+        errs.append("udp checksum invalid")
+    if u[8:] != payload:
+        errs.append("payload")
+    return "; ".join(errs)
+
+
+def t_bytes_udp_4to6():
+    sess = [s for s in sessions("udp") if s["port6"] == 41001]
+    if not sess:
+        return "needs the session of bytes_udp_6to4"
+    port4 = sess[0]["port4"]
+    payload = b"reply" * 20
+    sent, got, _ = four_to_six(UDP(sport=7777, dport=port4) / payload,
+                               lambda p: UDP in p and p[UDP].sport == 7777)
+    if got is None:
+        return "nothing arrived"
+    raw = bytes(got)
+    errs = []
+    if raw[0] >> 4 != 6 or ((int.from_bytes(raw[0:4], "big") >> 20) & 0xff) != 0x28:
+        errs.append("version/traffic class")
+    if int.from_bytes(raw[0:4], "big") & 0xfffff:
+        errs.append("flow label not 0")
+    if int.from_bytes(raw[4:6], "big") != 8 + len(payload) or raw[6] != 17 or raw[7] != 49:
+        errs.append("plen/nh/hlim %d/%d/%d" % (int.from_bytes(raw[4:6], "big"), raw[6], raw[7]))
+    if raw[8:24] != socket.inet_pton(socket.AF_INET6, S4_6) or \
+            raw[24:40] != socket.inet_pton(socket.AF_INET6, C6):
+        errs.append("addresses")
+    if raw[40:42] != (7777).to_bytes(2, "big") or raw[42:44] != (41001).to_bytes(2, "big"):
+        errs.append("ports")
+    if l4csum6(raw) != 0:
+        errs.append("udp checksum invalid")
+    if raw[48:] != payload:
+        errs.append("payload")
+    return "; ".join(errs)
+
+
+def t_bytes_udp_zero_csum_4to6():
+    sess = [s for s in sessions("udp") if s["port6"] == 41001]
+    port4 = sess[0]["port4"]
+    sent, got, _ = four_to_six(UDP(sport=7777, dport=port4, chksum=0) / b"zero-checksum",
+                               lambda p: UDP in p and p[UDP].sport == 7777)
+    if got is None:
+        return "nothing arrived"
+    raw = bytes(got)
+    if raw[46:48] == b"\0\0" or l4csum6(raw) != 0:
+        return "UDP checksum not computed: %s" % raw[46:48].hex()
+
+
+def t_bytes_df_large():
+    sent, got, _ = six_to_four(UDP(sport=41002, dport=7778) / (b"L" * 1400),
+                               lambda p: UDP in p and p[UDP].dport == 7778)
+    if got is None:
+        return "nothing arrived"
+    return "; ".join(check_ip4(bytes(got), 20 + 8 + 1400, 36, 0xb8, 17, True))
+
+
+def t_bytes_bad_csum():
+    """A wrong checksum stays wrong by the same amount."""
+    good = UDP(sport=41003, dport=7779) / b"badsum"
+    pkt = IPv6(src=C6, dst=S4_6) / good
+    ok = IPv6(bytes(pkt))[UDP].chksum
+    bad = (ok + 0x101) & 0xffff or 1
+    sent, got, _ = six_to_four(UDP(sport=41003, dport=7779, chksum=bad) / b"badsum",
+                               lambda p: UDP in p and p[UDP].dport == 7779)
+    if got is None:
+        return "nothing arrived"
+    raw = bytes(got)
+    if l4csum4(raw) == 0:
+        return "wrong checksum became right"
+    fixed = bytearray(raw)
+    c = int.from_bytes(raw[26:28], "big")
+    fixed[26:28] = ((c - 0x101) % 0xffff).to_bytes(2, "big")
+    if l4csum4(bytes(fixed)) != 0 and l4csum4(raw) == 0:
+        return "checksum off by another amount"
+
+
+def t_bytes_tcp_syn():
+    opts = [("MSS", 1400), ("SAckOK", b""), ("Timestamp", (1, 0)), ("NOP", None),
+            ("WScale", 7)]
+    sent, got, _ = six_to_four(TCP(sport=41004, dport=9, flags="S", seq=1000, window=4321,
+                                   options=opts),
+                               lambda p: TCP in p and p[TCP].dport == 9)
+    if got is None:
+        return "nothing arrived"
+    raw = bytes(got)
+    s6 = IPv6(sent[14:])
+    t6 = bytes(s6[TCP])
+    errs = check_ip4(raw, 20 + len(t6), 36, 0xb8, 6, False)
+    t4 = raw[20:]
+    if t4[2:16] != t6[2:16] or t4[18:] != t6[18:]:
+        errs.append("TCP header other than port/checksum changed")
+    if l4csum4(raw) != 0:
+        errs.append("tcp checksum invalid")
+    st = [s for s in sessions("tcp") if s["port6"] == 41004]
+    if not st or st[0]["state"] != "V6_INIT":
+        errs.append("session %s" % st)
+    return "; ".join(errs)
+
+
+def t_bytes_icmp_echo():
+    sent, got, _ = six_to_four(ICMPv6EchoRequest(id=0x1234, seq=7, data=b"E" * 56),
+                               lambda p: ICMP in p and p[ICMP].type == 8)
+    if got is None:
+        return "nothing arrived"
+    raw = bytes(got)
+    errs = check_ip4(raw, 20 + 8 + 56, 36, 0xb8, 1, False)
+    ic = raw[20:]
+    st = [s for s in sessions("icmp") if s["port6"] == 0x1234]
+    if ic[0] != 8 or ic[1] != 0:
+        errs.append("type/code %d/%d" % (ic[0], ic[1]))
+    if not st or int.from_bytes(ic[4:6], "big") != st[0]["port4"]:
+        errs.append("identifier vs session %s" % st)
+    if int.from_bytes(ic[6:8], "big") != 7 or ic[8:] != b"E" * 56:
+        errs.append("seq/data")
+    if inet_csum(bytes(ic)) != 0:
+        errs.append("icmp checksum invalid")
+    return "; ".join(errs)
+
+
+def t_drop_tcp_no_syn():
+    before = counter("drop_tcp_no_session")
+    sent, got, _ = six_to_four(TCP(sport=41005, dport=9, flags="A"),
+                               lambda p: TCP in p and p[TCP].dport == 9 and p[TCP].flags == "A",
+                               wait=1)
+    if got is not None:
+        return "non-SYN without session was translated"
+    if counter("drop_tcp_no_session") != before + 1:
+        return "drop_tcp_no_session did not count"
+
+
+def t_drop_src_in_prefix():
+    before = counter("drop_src_in_prefix")
+    sent, got, _ = six_to_four(UDP(sport=41006, dport=7780), lambda p: UDP in p,
+                               src=embed(PFX, 96, "198.51.100.1"), wait=1)
+    if got is not None:
+        return "translated"
+    if counter("drop_src_in_prefix") != before + 1:
+        return "drop_src_in_prefix did not count"
+
+
+def t_drop_no_binding():
+    before = counter("drop_no_binding")
+    sent, got, _ = four_to_six(UDP(sport=7777, dport=9999), lambda p: UDP in p, wait=1)
+    if got is not None:
+        return "translated without binding"
+    if counter("drop_no_binding") != before + 1:
+        return "drop_no_binding did not count"
+
+
+def main():
+    global udp, tcp
+    udp = UdpEcho("s4", "0.0.0.0", 5000)
+    tcp = TcpSink("s4", "0.0.0.0", 8080)
+    cases = [
+        ("icmp echo 6->4->6 (ping6 64:ff9b::192.0.2.2) and its session", t_ping),
+        ("udp round trip, server sees the pool4 address", t_udp),
+        ("udp source port < 1024 mapped below 1024", t_udp_port_range),
+        ("endpoint-independent mapping: one port, two servers, one binding", t_eim),
+        ("tcp 4 MiB with offloads on, state after close V4_FIN_V6_FIN_RCV", t_tcp),
+        ("static binding: IPv4 client reaches IPv6 server", t_static_bib),
+        ("prefix lengths 32 40 48 56 64 96", t_prefix_lengths),
+        ("two prefixes at once, replies from the prefix used", t_several_prefixes),
+        ("ipv4 ping to pool4 without binding dropped and counted", t_ping_from_v4_not_translated),
+        ("traffic not for prefix or pool4 passes untouched", t_not_ours),
+        ("bytes: udp 6->4 header fields, ports, checksum, payload", t_bytes_udp_6to4),
+        ("bytes: udp 4->6 header fields, ports, checksum, payload", t_bytes_udp_4to6),
+        ("bytes: ipv4 udp zero checksum computed for ipv6", t_bytes_udp_zero_csum_4to6),
+        ("bytes: 6->4 over 1260 bytes gets DF and ID 0", t_bytes_df_large),
+        ("bytes: a wrong udp checksum stays wrong", t_bytes_bad_csum),
+        ("bytes: tcp syn with options, header kept, state V6_INIT", t_bytes_tcp_syn),
+        ("bytes: icmpv6 echo request to icmp echo", t_bytes_icmp_echo),
+        ("drop: tcp non-syn without session", t_drop_tcp_no_syn),
+        ("drop: ipv6 source inside the prefix", t_drop_src_in_prefix),
+        ("drop: ipv4 to pool4 without binding", t_drop_no_binding),
+        ("nat64ctl errors carry the kernel's message", t_errors),
+        ("session expiry with udp-timeout 2", t_expiry),
+        ("max-sessions 3 refuses new flows and counts them", t_max_sessions),
+        ("counters: stats show lists named drops, drop_other 0", t_counters_named),
+    ]
+    only = os.environ.get("E2E_ONLY")
+    for name, fn in cases:
+        if only and only not in name:
+            continue
+        R.case(name, fn)
+    udp.close()
+    tcp.close()
+    return R.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
