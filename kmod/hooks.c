@@ -191,6 +191,135 @@ static int nat64_out6(struct nat64_net *nn, struct sk_buff *skb,
 	return 0;
 }
 
+/* Rebuild an ICMP error in a new skb (errors are rare; their size is bounded). */
+static struct sk_buff *nat64_err_skb(struct sk_buff *skb, unsigned int cap)
+{
+	struct sk_buff *nskb = alloc_skb(LL_MAX_HEADER + cap, GFP_ATOMIC);
+
+	if (!nskb)
+		return NULL;
+	skb_reserve(nskb, LL_MAX_HEADER);
+	nskb->dev = skb->dev;
+	nskb->mark = skb->mark;
+	skb_put(nskb, cap);
+	return nskb;
+}
+
+/* ICMPv6 error from the IPv6 side about a flow of a session. */
+static int nat64_err6(struct nat64_net *nn, struct sk_buff *skb,
+		      const struct nat64_pkt6 *p, const struct nat64_prefix *pfx)
+{
+	struct nat64_skey6 k = {};
+	struct nat64_session *s;
+	struct nat64_xl4 x, xi;
+	struct nat64_pkt6 in;
+	struct sk_buff *nskb;
+	struct nat64_mac mac;
+	const u8 *icmp;
+	int err, len;
+
+	nat64_mac_save(skb, &mac);
+	if (skb_linearize(skb))
+		return NAT64_STAT_DROP_NOMEM;
+	icmp = skb->data + p->l4.off;
+	err = nat64_parse_inner6(icmp + 8, p->l4.len - 8, &in);
+	if (err)
+		return err;
+	/* the quoted packet went server -> host */
+	k.src = in.daddr;
+	k.dst = in.saddr;
+	k.proto = in.l4.proto;
+	k.sport = in.l4.proto == IPPROTO_ICMP ? in.l4.sport : in.l4.dport;
+	k.dport = in.l4.proto == IPPROTO_ICMP ? 0 : in.l4.sport;
+	s = nat64_sess_lookup6(nn, &k);
+	if (!s)
+		return NAT64_STAT_DROP_ICMP_NO_SESSION;
+	x.saddr = s->k4.dst;
+	x.daddr = nat64_addr_extract(&p->daddr, pfx->len);
+	xi.saddr = s->k4.src;
+	xi.sport = s->k4.sport;
+	xi.daddr = s->k4.dst;
+	xi.dport = s->k4.dport;
+	nskb = nat64_err_skb(skb, 576);
+	if (!nskb)
+		return NAT64_STAT_DROP_NOMEM;
+	len = nat64_err_6to4(icmp, p->l4.len, p, &in, &x, &xi,
+			     (__force __be16)get_random_u16(), nskb->data, 576);
+	if (len < 0) {
+		kfree_skb(nskb);
+		return -len;
+	}
+	skb_trim(nskb, len);
+	nat64_stat_inc(nn, XLAT_6TO4);
+	nat64_reinject(nn, nskb, htons(ETH_P_IP), sizeof(struct iphdr), &mac);
+	consume_skb(skb);
+	return 0;
+}
+
+#define NAT64_NOT_OURS	(-1)
+
+/* ICMPv4 error to a pool4 address about a flow of a session. */
+static int nat64_err4(struct nat64_net *nn, struct sk_buff *skb,
+		      const struct nat64_pkt4 *p, const struct nat64_pool4 *pool)
+{
+	const struct nat64_prefixes *pf = rcu_dereference(nn->prefixes);
+	const struct nat64_prefix *pfx;
+	struct nat64_skey4 k = {};
+	struct nat64_session *s;
+	struct nat64_xl6 x, xi;
+	struct nat64_pkt4 in;
+	struct sk_buff *nskb;
+	struct nat64_mac mac;
+	const u8 *icmp;
+	unsigned int i;
+	int err, len;
+
+	nat64_mac_save(skb, &mac);
+	if (skb_linearize(skb))
+		return NAT64_STAT_DROP_NOMEM;
+	icmp = skb->data + p->l4.off;
+	err = nat64_parse_inner4(icmp + 8, p->l4.len - 8, &in);
+	if (err)
+		return err;
+	for (i = 0; i < pool->n; i++)
+		if (nat64_pool4_contains(&pool->e[i], in.l4.proto, in.saddr,
+					 ntohs(in.l4.sport)))
+			break;
+	if (i == pool->n)
+		return NAT64_NOT_OURS;
+	/* the quoted packet went pool4 -> server */
+	k.src = in.daddr;
+	k.dst = in.saddr;
+	k.proto = in.l4.proto;
+	k.sport = in.l4.proto == IPPROTO_ICMP ? 0 : in.l4.dport;
+	k.dport = in.l4.sport;
+	s = nat64_sess_lookup4(nn, &k);
+	if (!s || !pf || !pf->n)
+		return NAT64_STAT_DROP_ICMP_NO_SESSION;
+	pfx = nat64_prefix_of(pf, &s->k6.dst);
+	if (!pfx)
+		pfx = &pf->p[0];
+	nat64_addr_embed(&pfx->addr, pfx->len, p->saddr, &x.saddr);
+	x.daddr = s->k6.src;
+	xi.saddr = s->k6.src;
+	xi.sport = s->k6.sport;
+	xi.daddr = s->k6.dst;
+	xi.dport = s->k6.dport;
+	nskb = nat64_err_skb(skb, 1280);
+	if (!nskb)
+		return NAT64_STAT_DROP_NOMEM;
+	len = nat64_err_4to6(icmp, p->l4.len, p, &in, &x, &xi, nskb->data, 1280);
+	if (len < 0) {
+		kfree_skb(nskb);
+		return -len;
+	}
+	skb_trim(nskb, len);
+	nat64_stat_inc(nn, XLAT_4TO6);
+	nat64_reinject(nn, nskb, htons(ETH_P_IPV6), sizeof(struct ipv6hdr), &mac);
+	consume_skb(skb);
+	return 0;
+}
+
 static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
@@ -228,6 +357,12 @@ static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 	if (nat64_prefix_of(pf, &p.saddr)) {
 		err = NAT64_STAT_DROP_SRC_IN_PREFIX;
 		goto drop;
+	}
+	if (p.l4.icmp_err) {
+		err = nat64_err6(nn, skb, &p, pfx);
+		if (err)
+			goto drop;
+		return NF_STOLEN;
 	}
 	k.src = p.saddr;
 	k.dst = p.daddr;
@@ -291,6 +426,14 @@ static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;	/* not a protocol of ours: the box's own */
 	if (err)
 		goto drop;
+	if (p.l4.icmp_err) {
+		err = nat64_err4(nn, skb, &p, pool);
+		if (err == NAT64_NOT_OURS)
+			return NF_ACCEPT;
+		if (err)
+			goto drop;
+		return NF_STOLEN;
+	}
 	port = p.l4.proto == IPPROTO_ICMP ? p.l4.sport : p.l4.dport;
 	for (i = 0; i < pool->n; i++)
 		if (nat64_pool4_contains(&pool->e[i], p.l4.proto, p.daddr, ntohs(port)))

@@ -27,7 +27,13 @@
 	  "transport protocol other than TCP, UDP or ICMP")			\
 	X(DROP_ICMP_TYPE, "drop_icmp_type",					\
 	  "ICMP type that is not translated (RFC 7915 sections 4.2, 5.2)")	\
-	X(DROP_ICMP_ERROR, "drop_icmp_error", "ICMP error message (not translated)") \
+	X(DROP_ICMP_INNER, "drop_icmp_inner",					\
+	  "ICMP error quoting a malformed or truncated packet, or an ICMP error") \
+	X(DROP_ICMP_NO_SESSION, "drop_icmp_no_session",				\
+	  "ICMP error about a flow without session")				\
+	X(DROP_ICMP_CSUM, "drop_icmp_checksum", "ICMP error with a bad checksum") \
+	X(DROP_ICMP_UNTRANSLATABLE, "drop_icmp_untranslatable",			\
+	  "ICMP error type, code or pointer with no counterpart (RFC 7915)")	\
 	X(DROP_UDP_ZERO_CSUM6, "drop_udp_zero_csum6",				\
 	  "IPv6 UDP packet with zero checksum")					\
 	X(DROP_SRC_IN_PREFIX, "drop_src_in_prefix",				\

@@ -28,6 +28,7 @@ struct nat64_l4 {
 	u8 proto;		/* IPPROTO_TCP, IPPROTO_UDP or IPPROTO_ICMP */
 	u8 tcp_flags;		/* NAT64_TCP_SYN | FIN | RST */
 	u8 icmp_type;		/* ICMP: type as received (v6 or v4 numbering) */
+	bool icmp_err;		/* ICMP error message (quotes a packet) */
 	u16 off;		/* offset of the transport header in the packet */
 	u16 hdrlen;		/* transport header bytes rewritten (8 or 20) */
 	u32 len;		/* transport header + payload */
@@ -101,10 +102,29 @@ int nat64_xlat_4to6(const struct nat64_pkt4 *p, const struct nat64_xl6 *x,
 		    bool partial, u8 *l4, struct ipv6hdr *ip6, bool *full_csum);
 
 /* --- ICMP (icmp.c) --- */
+/* classify: 0 for echo, NAT64_ICMP_ERROR for errors, else a drop reason */
+#define NAT64_ICMP_ERROR	(-1)
 int nat64_icmp6_classify(u8 type);
 int nat64_icmp4_classify(u8 type);
 u8 nat64_icmp_echo_6to4(u8 type);
 u8 nat64_icmp_echo_4to6(u8 type);
+int nat64_parse_inner4(const u8 *buf, unsigned int len, struct nat64_pkt4 *in);
+int nat64_parse_inner6(const u8 *buf, unsigned int len, struct nat64_pkt6 *in);
+
+/*
+ * Translate the ICMP error message @icmp (@len bytes from the ICMP header on)
+ * whose quoted packet is @in into a whole packet of the other family at @out
+ * (@cap bytes; the result is cut to 1280 bytes for IPv6, 576 for IPv4).
+ * @x: outer addresses; @xi: the quoted packet's new addresses and ports.
+ * Verifies the ICMP checksum and computes the new one. Returns the length
+ * written or minus a drop reason.
+ */
+int nat64_err_4to6(const u8 *icmp, unsigned int len, const struct nat64_pkt4 *outer,
+		   const struct nat64_pkt4 *in, const struct nat64_xl6 *x,
+		   const struct nat64_xl6 *xi, u8 *out, unsigned int cap);
+int nat64_err_6to4(const u8 *icmp, unsigned int len, const struct nat64_pkt6 *outer,
+		   const struct nat64_pkt6 *in, const struct nat64_xl4 *x,
+		   const struct nat64_xl4 *xi, __be16 id, u8 *out, unsigned int cap);
 
 /* --- TCP states of RFC 6146 section 3.5.2 (tcpstate.c) --- */
 enum nat64_tmo {

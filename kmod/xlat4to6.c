@@ -33,6 +33,10 @@ int nat64_parse4(const u8 *buf, unsigned int buflen, unsigned int pktlen,
 			     NAT64_STAT_DROP_TRUNCATED4);
 	if (!err && p->l4.proto == IPPROTO_ICMP)
 		err = nat64_icmp4_classify(p->l4.icmp_type);
+	if (err == NAT64_ICMP_ERROR) {
+		p->l4.icmp_err = true;
+		err = 0;
+	}
 	return err;
 }
 

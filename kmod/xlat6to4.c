@@ -14,6 +14,7 @@ int nat64_parse_l4(const u8 *buf, unsigned int buflen, unsigned int off,
 	l4->len = l4len;
 	l4->tcp_flags = 0;
 	l4->icmp_type = 0;
+	l4->icmp_err = false;
 	switch (proto) {
 	case IPPROTO_TCP: {
 		unsigned int doff;
@@ -114,6 +115,10 @@ int nat64_parse6(const u8 *buf, unsigned int buflen, unsigned int pktlen,
 				     &p->l4, NAT64_STAT_DROP_TRUNCATED6);
 		if (!err)
 			err = nat64_icmp6_classify(p->l4.icmp_type);
+		if (err == NAT64_ICMP_ERROR) {
+			p->l4.icmp_err = true;
+			err = 0;
+		}
 		return err;
 	}
 	return nat64_parse_l4(buf, buflen, off, end - off, nexthdr, &p->l4,
