@@ -612,6 +612,159 @@ def t_drop_no_binding():
         return "drop_no_binding did not count"
 
 
+# --- ICMP errors -----------------------------------------------------------
+
+def capture(ns, dev, match, action, wait=3.0):
+    """Run action() and return the first frame on ns/dev for which match(frame)."""
+    tap = Tap(ns, dev)
+    try:
+        action()
+        return tap.recv(match, wait)
+    finally:
+        tap.close()
+
+
+def is_icmp6(t):
+    return lambda d: d[12:14] == b"\x86\xdd" and d[20] == 58 and d[54] == t
+
+
+def is_icmp4(t):
+    return lambda d: d[12:14] == b"\x08\x00" and d[23] == 1 and d[14 + (d[14] & 15) * 4] == t
+
+
+def t_err_port_unreach_4to6():
+    """s4 answers a UDP datagram to a closed port: the client's socket sees it,
+    and the ICMPv6 error quotes the client's datagram byte for byte."""
+    with netns("c6"):
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    s.connect((S4_6, 5999))
+    s.send(b"closed port")
+    try:
+        s.recv(100)
+        refused = False
+    except ConnectionRefusedError:
+        refused = True
+    except socket.timeout:
+        refused = False
+    s.close()
+    # a raw datagram with a complete checksum (a socket's leaves the veth
+    # with CHECKSUM_PARTIAL, which s4 would quote unfinished)
+    sent = []
+    f = capture("c6", "eth0", is_icmp6(1), lambda: sent.append(six_to_four(
+        UDP(sport=41020, dport=5999) / b"closed port", lambda p: False, wait=0.1)))
+    if f is None:
+        return "no ICMPv6 error arrived"
+    raw = f[14:]
+    errs = []
+    if raw[40] != 1 or raw[41] != 4:
+        errs.append("type/code %d/%d" % (raw[40], raw[41]))
+    if raw[8:24] != socket.inet_pton(socket.AF_INET6, S4_6):
+        errs.append("outer source %s" % socket.inet_ntop(socket.AF_INET6, raw[8:24]))
+    if l4csum6(raw) != 0:
+        errs.append("icmpv6 checksum")
+    inner = raw[48:]
+    orig = sent[0][0][14:]
+    # the flow label is lost on the way (RFC 7915: 0), the hop limit is the
+    # TTL as the IPv4 server received it (one router less)
+    if inner[4:7] != orig[4:7] or inner[8:] != orig[8:] or inner[0] >> 4 != 6 or \
+            inner[7] != orig[7] - 1:
+        errs.append("quoted packet differs from the one sent: %s vs %s"
+                    % (bytes(inner).hex(), bytes(orig).hex()))
+    if not refused:
+        errs.append("socket did not see ECONNREFUSED")
+    return "; ".join(errs)
+
+
+def t_err_port_unreach_6to4():
+    """The IPv6 host answers a datagram to a closed port: the IPv4 server sees it."""
+    _, _, me = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"open", src=("::", 44000))
+    port4 = [x for x in sessions("udp") if x["port6"] == 44000][0]["port4"]
+    tap4 = Tap("s4", "eth0")
+    try:
+        tap4.send(Ether(src=S4_MAC, dst=XLAT_MAC4) / IP(src=S4, dst=POOL) /
+                  UDP(sport=5000, dport=port4) / b"to a closed port")
+        f = tap4.recv(is_icmp4(3))
+    finally:
+        tap4.close()
+    if f is None:
+        return "no ICMPv4 error arrived"
+    raw = f[14:]
+    errs = []
+    if raw[20] != 3 or raw[21] != 3:
+        errs.append("type/code %d/%d" % (raw[20], raw[21]))
+    if raw[12:16] != socket.inet_aton(POOL) or raw[16:20] != socket.inet_aton(S4):
+        errs.append("outer addresses")
+    if inet_csum(bytes(raw[20:])) != 0 or inet_csum(bytes(raw[:20])) != 0:
+        errs.append("checksums")
+    inner = raw[28:]
+    if inner[12:16] != socket.inet_aton(S4) or inner[16:20] != socket.inet_aton(POOL):
+        errs.append("inner addresses")
+    if inet_csum(bytes(inner[:20])) != 0:
+        errs.append("inner header checksum")
+    if int.from_bytes(inner[20:22], "big") != 5000 or \
+            int.from_bytes(inner[22:24], "big") != port4:
+        errs.append("inner ports")
+    if l4csum4(bytes(inner)) != 0:
+        errs.append("inner udp checksum")
+    return "; ".join(errs)
+
+
+def t_err_time_exceeded():
+    """Hop limit 1: the IPv4 stack's time exceeded comes back as ICMPv6."""
+    f = capture("c6", "eth0", is_icmp6(3), lambda: six_to_four(
+        UDP(sport=41010, dport=7790) / b"ttl", lambda p: False, hlim=1, wait=0.1))
+    if f is None:
+        return "no time exceeded"
+    raw = f[14:]
+    if raw[41] != 0 or raw[8:24] != socket.inet_pton(socket.AF_INET6, embed(PFX, 96, "192.0.2.1")):
+        return "code %d from %s" % (raw[41], socket.inet_ntop(socket.AF_INET6, raw[8:24]))
+    if l4csum6(raw) != 0:
+        return "checksum"
+
+
+def t_err_ptb():
+    """IPv4 link MTU 1400: a big packet from c6 gets packet too big, MTU 1420."""
+    run("ip", "-n", "xlat", "link", "set", "to_s4", "mtu", "1400", check=True)
+    try:
+        f = capture("c6", "eth0", is_icmp6(2), lambda: six_to_four(
+            UDP(sport=41011, dport=7791) / (b"B" * 1450), lambda p: False, wait=0.1))
+    finally:
+        run("ip", "-n", "xlat", "link", "set", "to_s4", "mtu", "1500", check=True)
+    if f is None:
+        return "no packet too big"
+    raw = f[14:]
+    mtu = int.from_bytes(raw[44:48], "big")
+    if mtu != 1420:
+        return "MTU %d" % mtu
+    if len(raw) > 1280 or l4csum6(raw) != 0:
+        return "size %d or checksum" % len(raw)
+
+
+def t_err_no_session():
+    before = counter("drop_icmp_no_session")
+    inner = IP(src=POOL, dst=S4) / UDP(sport=1999, dport=5000)
+    tap4 = Tap("s4", "eth0")
+    tap4.send(Ether(src=S4_MAC, dst=XLAT_MAC4) / IP(src=S4, dst=POOL) /
+              ICMP(type=3, code=3) / bytes(inner))
+    tap4.close()
+    time.sleep(0.3)
+    if counter("drop_icmp_no_session") != before + 1:
+        return "drop_icmp_no_session did not count"
+
+
+def t_err_about_error():
+    before = counter("drop_icmp_inner")
+    inner = IP(src=POOL, dst=S4) / ICMP(type=3, code=1) / (b"x" * 28)
+    tap4 = Tap("s4", "eth0")
+    tap4.send(Ether(src=S4_MAC, dst=XLAT_MAC4) / IP(src=S4, dst=POOL) /
+              ICMP(type=3, code=3) / bytes(inner))
+    tap4.close()
+    time.sleep(0.3)
+    if counter("drop_icmp_inner") != before + 1:
+        return "drop_icmp_inner did not count"
+
+
 def main():
     global udp, tcp
     udp = UdpEcho("s4", "0.0.0.0", 5000)
@@ -637,6 +790,12 @@ def main():
         ("drop: tcp non-syn without session", t_drop_tcp_no_syn),
         ("drop: ipv6 source inside the prefix", t_drop_src_in_prefix),
         ("drop: ipv4 to pool4 without binding", t_drop_no_binding),
+        ("icmp error 4->6: port unreachable, inner packet, ECONNREFUSED", t_err_port_unreach_4to6),
+        ("icmp error 6->4: port unreachable from the IPv6 host", t_err_port_unreach_6to4),
+        ("icmp error: hop limit 1 answered with time exceeded", t_err_time_exceeded),
+        ("icmp error: fragmentation needed 1400 -> packet too big 1420", t_err_ptb),
+        ("icmp error without session dropped and counted", t_err_no_session),
+        ("icmp error about an icmp error dropped and counted", t_err_about_error),
         ("nat64ctl errors carry the kernel's message", t_errors),
         ("session expiry with udp-timeout 2", t_expiry),
         ("max-sessions 3 refuses new flows and counts them", t_max_sessions),
