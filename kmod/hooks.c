@@ -17,6 +17,7 @@
 #include <linux/skbuff.h>
 #include <net/ip6_checksum.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
 #include "nat64.h"
 
 /* After defragmentation, conntrack and destination NAT of the arriving family. */
@@ -90,6 +91,20 @@ static int nat64_reinject(struct nat64_net *nn, struct sk_buff *skb, __be16 prot
 	return 0;
 }
 
+/*
+ * The arriving family's conntrack entry would be confirmed only on leaving
+ * that family, which a translated packet never does: confirm it here, so
+ * that replies translated back are seen as replies of a known flow.
+ */
+static int nat64_ct_confirm(struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	if (skb_nfct(skb) && nf_conntrack_confirm(skb) != NF_ACCEPT)
+		return NAT64_STAT_DROP_CONNTRACK;
+#endif
+	return 0;
+}
+
 static void nat64_gso_6to4(struct sk_buff *skb)
 {
 	struct skb_shared_info *si = skb_shinfo(skb);
@@ -131,6 +146,9 @@ static int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
 	bool partial;
 	int err;
 
+	err = nat64_ct_confirm(skb);
+	if (err)
+		return err;
 	nat64_mac_save(skb, &mac);
 	if (skb_ensure_writable(skb, end))
 		return NAT64_STAT_DROP_NOMEM;
@@ -159,6 +177,9 @@ static int nat64_out6(struct nat64_net *nn, struct sk_buff *skb,
 	bool partial, full;
 	int err, delta;
 
+	err = nat64_ct_confirm(skb);
+	if (err)
+		return err;
 	nat64_mac_save(skb, &mac);
 	delta = (int)sizeof(ip6) - p->l4.off;
 	if (skb_cow_head(skb, max(delta, 0) + ETH_HLEN) || skb_ensure_writable(skb, end))
@@ -320,6 +341,19 @@ static int nat64_err4(struct nat64_net *nn, struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * A packet of the box's own (LOCAL_OUT) leaves translated as if it arrived
+ * on the loopback device.
+ */
+static void nat64_local(struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	if (state->hook == NF_INET_LOCAL_OUT) {
+		skb_orphan(skb);
+		skb->dev = state->net->loopback_dev;
+		skb->pkt_type = PACKET_HOST;
+	}
+}
+
 static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
@@ -358,6 +392,7 @@ static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 		err = NAT64_STAT_DROP_SRC_IN_PREFIX;
 		goto drop;
 	}
+	nat64_local(skb, state);
 	if (p.l4.icmp_err) {
 		err = nat64_err6(nn, skb, &p, pfx);
 		if (err)
@@ -427,6 +462,7 @@ static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
 	if (err)
 		goto drop;
 	if (p.l4.icmp_err) {
+		nat64_local(skb, state);
 		err = nat64_err4(nn, skb, &p, pool);
 		if (err == NAT64_NOT_OURS)
 			return NF_ACCEPT;
@@ -457,6 +493,7 @@ static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
 			goto drop;
 	}
 	nat64_sess_update(nn, s, false, p.l4.tcp_flags);
+	nat64_local(skb, state);
 	x.saddr = s->k6.dst;
 	x.daddr = s->k6.src;
 	x.sport = s->k6.dport;
@@ -481,6 +518,19 @@ static const struct nf_hook_ops nat64_hook_ops[] = {
 		.hook = nat64_in4,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NAT64_PRI,
+	},
+	/* the box's own packets to the prefix and pool4 (its ICMP errors too) */
+	{
+		.hook = nat64_in6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NAT64_PRI,
+	},
+	{
+		.hook = nat64_in4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NAT64_PRI,
 	},
 };

@@ -311,7 +311,7 @@ int nat64_parse_inner6(const u8 *buf, unsigned int len, struct nat64_pkt6 *in)
 		}
 		nh = next;
 	}
-	if (off > end)
+	if (off > end || nh == IPPROTO_ICMP)
 		return NAT64_STAT_DROP_ICMP_INNER;
 	if (nat64_inner_l4(buf, len, off, end - off, nh == NAT64_NH_ICMP ? IPPROTO_ICMP : nh,
 			   &in->l4))

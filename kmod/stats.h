@@ -20,6 +20,8 @@
 	  "malformed IP header (version, IHL, length fields)")		\
 	X(DROP_EXTHDR, "drop_ext_header",					\
 	  "IPv6 extension header not translatable (unknown, too many, or routing with segments left)") \
+	X(DROP_SOURCE_ROUTE, "drop_source_route",				\
+	  "IPv4 packet with an unexpired source route option (RFC 7915 4.1)")	\
 	X(DROP_FRAGMENT, "drop_fragment", "fragment seen (not reassembled)")	\
 	X(DROP_JUMBO, "drop_too_big",						\
 	  "packet too big to be represented in the other family")		\
@@ -50,6 +52,8 @@
 	X(DROP_SESSION_CONFLICT, "drop_session_conflict",			\
 	  "IPv4 side of a new session already used through another prefix")	\
 	X(DROP_NOMEM, "drop_nomem", "memory allocation failed")		\
+	X(DROP_CONNTRACK, "drop_conntrack",					\
+	  "conntrack refused to confirm the arriving flow (table full)")	\
 	X(DROP_BACKLOG, "drop_backlog",						\
 	  "translated packet refused by the receive backlog")			\
 	X(DROP_OTHER, "drop_other", "dropped for another reason (a bug if non-zero)")

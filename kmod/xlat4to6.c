@@ -4,6 +4,29 @@
 #include "xlat.h"
 #include "csum.h"
 
+/* An unexpired loose or strict source route (RFC 7915 4.1: discard). */
+static bool nat64_ip4_srr_unexpired(const u8 *opt, unsigned int len)
+{
+	unsigned int i = 0, olen;
+
+	while (i < len && opt[i] != IPOPT_END) {
+		if (opt[i] == IPOPT_NOOP) {
+			i++;
+			continue;
+		}
+		if (i + 2 > len)
+			break;
+		olen = opt[i + 1];
+		if (olen < 2 || i + olen > len)
+			break;
+		if ((opt[i] == IPOPT_LSRR || opt[i] == IPOPT_SSRR) && olen >= 3 &&
+		    opt[i + 2] <= olen)
+			return true;
+		i += olen;
+	}
+	return false;
+}
+
 int nat64_parse4(const u8 *buf, unsigned int buflen, unsigned int pktlen,
 		 struct nat64_pkt4 *p)
 {
@@ -25,6 +48,9 @@ int nat64_parse4(const u8 *buf, unsigned int buflen, unsigned int pktlen,
 		return NAT64_STAT_DROP_TRUNCATED4;
 	if (iph->frag_off & htons(NAT64_IP_MF | NAT64_IP_OFFSET))
 		return NAT64_STAT_DROP_FRAGMENT;
+	if (ihl > sizeof(*iph) &&
+	    nat64_ip4_srr_unexpired(buf + sizeof(*iph), ihl - sizeof(*iph)))
+		return NAT64_STAT_DROP_SOURCE_ROUTE;
 	p->saddr = iph->saddr;
 	p->daddr = iph->daddr;
 	p->tos = iph->tos;

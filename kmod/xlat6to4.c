@@ -121,6 +121,8 @@ int nat64_parse6(const u8 *buf, unsigned int buflen, unsigned int pktlen,
 		}
 		return err;
 	}
+	if (nexthdr != IPPROTO_TCP && nexthdr != IPPROTO_UDP)
+		return NAT64_STAT_DROP_PROTO;	/* 1 is ICMPv4, not ICMPv6 */
 	return nat64_parse_l4(buf, buflen, off, end - off, nexthdr, &p->l4,
 			      NAT64_STAT_DROP_TRUNCATED6);
 }

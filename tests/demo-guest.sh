@@ -21,7 +21,7 @@ say "three hosts: c6 (IPv6 only, $C6_ADDR6), xlat (the translator), s4 (IPv4 onl
 topo_up || die "topology"
 
 say "load nat64.ko; configure prefix 64:ff9b::/96 and pool4 203.0.113.1"
-insmod nat64.ko || die "insmod"
+modprobe nf_conntrack && insmod nat64.ko || die "insmod"
 $CTL prefix add 64:ff9b::/96 || die "prefix add"
 $CTL pool4 add 203.0.113.1 || die "pool4 add"
 $CTL prefix show

@@ -12,10 +12,16 @@ CTL=usr/nat64ctl
 
 topo_up || { echo "topology failed"; echo "0 passed, 1 failed"; exit 1; }
 ip -n "$NS_S4" addr add 192.0.2.3/24 dev "$S4_IF"
-# The translator's own packets to the prefix and to pool4 (ICMP errors of
-# its forwarding paths) loop back into the hooks.
-ip -n "$NS_XLAT" -6 route add 64:ff9b::/96 dev lo
-ip -n "$NS_XLAT" route add 203.0.113.0/24 dev lo
+for m in nf_conntrack nf_tables nft_ct nft_chain_nat nft_masq nf_nat dummy; do
+	modprobe "$m"
+done
+# Routes for the translator's own packets to the prefix and to pool4 (its
+# processes, the ICMP errors of its forwarding paths): the LOCAL_OUT hooks
+# take them before they reach the device.
+ip -n "$NS_XLAT" link add nat64 type dummy
+ip -n "$NS_XLAT" link set nat64 up
+ip -n "$NS_XLAT" -6 route add 64:ff9b::/96 dev nat64
+ip -n "$NS_XLAT" route add 203.0.113.0/24 dev nat64
 
 if insmod nat64.ko; then ok "insmod nat64.ko"; else ko "insmod nat64.ko"; fi
 if $CTL -n "$NS_XLAT" prefix add 64:ff9b::/96 &&

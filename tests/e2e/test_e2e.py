@@ -10,6 +10,7 @@ import hashlib
 import os
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -765,6 +766,86 @@ def t_err_about_error():
         return "drop_icmp_inner did not count"
 
 
+# --- the rest of the stack sees translated traffic --------------------------
+
+def nft(ruleset, ns="xlat"):
+    r = subprocess.run(["ip", "netns", "exec", ns, "nft", "-f", "-"], input=ruleset,
+                       capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError("nft: " + r.stderr.strip())
+
+
+def nft_del(table, ns="xlat"):
+    run("nft", "delete", "table", table, ns=ns)
+
+
+def t_fw_forward_drop():
+    """An IPv4 FORWARD rule dropping one destination blocks translated traffic to it only."""
+    nft("table ip nat64t {\n chain forward_c {\n  type filter hook forward priority 0;\n"
+        "  ip daddr %s drop\n }\n}\n" % S4B)
+    try:
+        data, _, _ = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"allowed")
+        try:
+            udp_query("c6", socket.AF_INET6, S4B_6, 5000, b"blocked", timeout=1)
+            return "traffic to %s passed the drop rule" % S4B
+        except socket.timeout:
+            pass
+    finally:
+        nft_del("ip nat64t")
+
+
+def t_fw_stateful():
+    """ct state rules: flows opened from the IPv6 side come back, the IPv4 side
+    cannot open new ones, in both families' FORWARD chains."""
+    nft("table inet nat64t {\n chain forward_c {\n"
+        "  type filter hook forward priority 0; policy drop;\n"
+        "  ct state established,related accept\n"
+        "  iifname \"to_c6\" ct state new accept\n }\n}\n")
+    srv = TcpSink("c6", "::", 81, socket.AF_INET6)
+    try:
+        data, _, _ = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"stateful")
+        ok, _ = tcp_send("c6", socket.AF_INET6, S4_6, 8080, 200000)
+        if not ok:
+            return "tcp through the stateful firewall failed"
+        ctl_ok("bib", "add", "tcp", "[%s]:81" % C6, "%s:81" % POOL)
+        try:
+            tcp_send("s4", socket.AF_INET, POOL, 81, 10, timeout=2)
+            return "IPv4-initiated connection passed ct state new from to_s4"
+        except (socket.timeout, OSError):
+            pass
+        finally:
+            ctl_ok("bib", "del", "tcp", "[%s]:81" % C6)
+    finally:
+        srv.close()
+        nft_del("inet nat64t")
+
+
+def t_nat44():
+    """Masquerade on the IPv4 side: translation still works through NAT44."""
+    nft("table ip nat64n {\n chain post {\n  type nat hook postrouting priority 100;\n"
+        "  oifname \"to_s4\" masquerade\n }\n}\n")
+    try:
+        data, peer, _ = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"nat44")
+        if udp.peers[-1][0] != "192.0.2.1":
+            return "server saw %s, not the masquerading router" % (udp.peers[-1],)
+        ok, _ = tcp_send("c6", socket.AF_INET6, S4_6, 8080, 200000)
+        if not ok:
+            return "tcp through NAT44 failed"
+    finally:
+        nft_del("ip nat64n")
+        run("conntrack", "-F", ns="xlat")
+
+
+def t_own_traffic():
+    """The translator's own processes reach IPv4 servers through the prefix."""
+    r = run("ping", "-6", "-c", "2", "-i", "0.3", "-W", "3", S4_6, ns="xlat")
+    if r.returncode:
+        return "ping6 from the translator failed: %s" % r.stdout[-200:]
+    data, peer, me = udp_query("xlat", socket.AF_INET6, S4_6, 5000, b"own")
+    if data != b"own" or udp.peers[-1][0] != POOL:
+        return "udp from the translator: %r, server saw %s" % (data, udp.peers[-1])
+
+
 def main():
     global udp, tcp
     udp = UdpEcho("s4", "0.0.0.0", 5000)
@@ -796,6 +877,10 @@ def main():
         ("icmp error: fragmentation needed 1400 -> packet too big 1420", t_err_ptb),
         ("icmp error without session dropped and counted", t_err_no_session),
         ("icmp error about an icmp error dropped and counted", t_err_about_error),
+        ("firewall: ipv4 forward rule blocks translated traffic to one host only", t_fw_forward_drop),
+        ("firewall: ct state established works both ways, new only from ipv6", t_fw_stateful),
+        ("nat44 masquerade on the ipv4 side keeps translation working", t_nat44),
+        ("the translator's own traffic to the prefix is translated", t_own_traffic),
         ("nat64ctl errors carry the kernel's message", t_errors),
         ("session expiry with udp-timeout 2", t_expiry),
         ("max-sessions 3 refuses new flows and counts them", t_max_sessions),
