@@ -18,6 +18,8 @@
 #include <net/ip6_checksum.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "nat64.h"
 
 /* After defragmentation, conntrack and destination NAT of the arriving family. */
@@ -138,7 +140,7 @@ static void nat64_gso_4to6(struct sk_buff *skb, const struct nat64_l4 *l4,
 }
 
 static int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
-		      const struct nat64_pkt6 *p, const struct nat64_xl4 *x)
+		      struct nat64_pkt6 *p, const struct nat64_xl4 *x)
 {
 	unsigned int end = p->l4.off + p->l4.hdrlen;
 	struct nat64_mac mac;
@@ -156,6 +158,7 @@ static int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
 	    skb_checksum_help(skb))
 		return NAT64_STAT_DROP_NOMEM;
 	partial = skb->ip_summed == CHECKSUM_PARTIAL;
+	p->frag_ok = IP6CB(skb)->frag_max_size;	/* reassembled by nf_defrag */
 	err = nat64_xlat_6to4(p, x, (__force __be16)get_random_u16(), partial,
 			      skb->data + p->l4.off, &iph);
 	if (err)
@@ -188,6 +191,12 @@ static int nat64_out6(struct nat64_net *nn, struct sk_buff *skb,
 	    skb_checksum_help(skb))
 		return NAT64_STAT_DROP_NOMEM;
 	partial = skb->ip_summed == CHECKSUM_PARTIAL;
+	/*
+	 * Without DF (or reassembled) the IPv4 sender allows fragmentation:
+	 * the IPv6 output fragments what exceeds the link (RFC 7915 4).
+	 */
+	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || IPCB(skb)->frag_max_size)
+		skb->ignore_df = 1;
 	err = nat64_xlat_4to6(p, x, partial, skb->data + p->l4.off, &ip6, &full);
 	if (err)
 		return err;
@@ -535,12 +544,32 @@ static const struct nf_hook_ops nat64_hook_ops[] = {
 	},
 };
 
+/* Fragments are reassembled (nf_defrag, priority -400) before the hooks. */
 int nat64_hooks_register(struct net *net)
 {
-	return nf_register_net_hooks(net, nat64_hook_ops, ARRAY_SIZE(nat64_hook_ops));
+	int err;
+
+	err = nf_defrag_ipv4_enable(net);
+	if (err)
+		return err;
+	err = nf_defrag_ipv6_enable(net);
+	if (err)
+		goto err_v6;
+	err = nf_register_net_hooks(net, nat64_hook_ops, ARRAY_SIZE(nat64_hook_ops));
+	if (err)
+		goto err_hooks;
+	return 0;
+
+err_hooks:
+	nf_defrag_ipv6_disable(net);
+err_v6:
+	nf_defrag_ipv4_disable(net);
+	return err;
 }
 
 void nat64_hooks_unregister(struct net *net)
 {
 	nf_unregister_net_hooks(net, nat64_hook_ops, ARRAY_SIZE(nat64_hook_ops));
+	nf_defrag_ipv6_disable(net);
+	nf_defrag_ipv4_disable(net);
 }

@@ -158,8 +158,10 @@ static int nat64_err_map_4to6(const u8 *icmp, u32 tot_len, u8 *hdr)
 	}
 	hdr[2] = 0;
 	hdr[3] = 0;
-	rest = htonl(rest);
-	memcpy(hdr + 4, &rest, 4);
+	hdr[4] = rest >> 24;
+	hdr[5] = rest >> 16;
+	hdr[6] = rest >> 8;
+	hdr[7] = rest;
 	return 0;
 }
 
@@ -171,8 +173,7 @@ static int nat64_err_map_6to4(const u8 *icmp, u8 *hdr)
 	int ptr;
 
 	memset(hdr, 0, 8);
-	memcpy(&rest, icmp + 4, 4);
-	rest = ntohl(rest);
+	rest = (u32)icmp[4] << 24 | icmp[5] << 16 | icmp[6] << 8 | icmp[7];
 	switch (type) {
 	case ICMPV6_DEST_UNREACH:
 		hdr[0] = ICMP_DEST_UNREACH;

@@ -43,6 +43,7 @@ struct nat64_pkt6 {
 	struct in6_addr daddr;
 	u8 tclass;
 	u8 hop_limit;
+	bool frag_ok;		/* arrived in fragments: IPv4 DF stays clear */
 	struct nat64_l4 l4;
 };
 

@@ -85,6 +85,7 @@ int nat64_parse6(const u8 *buf, unsigned int buflen, unsigned int pktlen,
 	p->daddr = ip6->daddr;
 	p->tclass = (ip6->priority << 4) | (ip6->flow_lbl[0] >> 4);
 	p->hop_limit = ip6->hop_limit;
+	p->frag_ok = false;
 
 	nexthdr = ip6->nexthdr;
 	for (n = 0; ; n++) {
@@ -187,8 +188,11 @@ int nat64_xlat_6to4(const struct nat64_pkt6 *p, const struct nat64_xl4 *x,
 	iph->ihl = 5;
 	iph->tos = p->tclass;
 	iph->tot_len = htons(tot);
-	/* RFC 7915 5.1: DF only above 1260 bytes; otherwise an ID is needed */
-	if (tot > 1260) {
+	/*
+	 * RFC 7915 5.1: DF above 1260 bytes, unless the sender fragmented
+	 * (then IPv4 routers may fragment too); without DF an ID is needed.
+	 */
+	if (tot > 1260 && !p->frag_ok) {
 		iph->id = 0;
 		iph->frag_off = htons(NAT64_IP_DF);
 	} else {

@@ -846,6 +846,41 @@ def t_own_traffic():
         return "udp from the translator: %r, server saw %s" % (data, udp.peers[-1])
 
 
+def t_fragments():
+    """3000-byte datagrams both ways: the IPv6 client and the IPv4 server
+    fragment, the translator reassembles, translates, and fragments again."""
+    before = counter("drop_fragment")
+    payload = os.urandom(3000)
+    data, peer, _ = udp_query("c6", socket.AF_INET6, S4_6, 5000, payload, timeout=5)
+    if data != payload:
+        return "echo of 3000 bytes differs (%d bytes back)" % len(data)
+    if counter("drop_fragment") != before:
+        return "drop_fragment counted"
+
+
+def t_err_ptb_4to6():
+    """IPv6 link MTU 1400: a 1450-byte IPv4 packet with DF gets fragmentation
+    needed with MTU 1380 from the translator's IPv6 stack, translated."""
+    _, _, me = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"open", src=("::", 44100))
+    port4 = [x for x in sessions("udp") if x["port6"] == 44100][0]["port4"]
+    run("ip", "-n", "xlat", "link", "set", "to_c6", "mtu", "1400", check=True)
+    tap4 = Tap("s4", "eth0")
+    try:
+        tap4.send(Ether(src=S4_MAC, dst=XLAT_MAC4) / IP(src=S4, dst=POOL, flags="DF") /
+                  UDP(sport=5000, dport=port4) / (b"D" * 1422))
+        f = tap4.recv(is_icmp4(3))
+    finally:
+        tap4.close()
+        run("ip", "-n", "xlat", "link", "set", "to_c6", "mtu", "1500", check=True)
+    if f is None:
+        return "no fragmentation needed arrived"
+    raw = f[14:]
+    if raw[21] != 4 or int.from_bytes(raw[26:28], "big") != 1380:
+        return "code %d mtu %d" % (raw[21], int.from_bytes(raw[26:28], "big"))
+    if inet_csum(bytes(raw[20:])) != 0:
+        return "checksum"
+
+
 def main():
     global udp, tcp
     udp = UdpEcho("s4", "0.0.0.0", 5000)
@@ -875,6 +910,8 @@ def main():
         ("icmp error 6->4: port unreachable from the IPv6 host", t_err_port_unreach_6to4),
         ("icmp error: hop limit 1 answered with time exceeded", t_err_time_exceeded),
         ("icmp error: fragmentation needed 1400 -> packet too big 1420", t_err_ptb),
+        ("icmp error: ipv6 mtu 1400 -> fragmentation needed 1380", t_err_ptb_4to6),
+        ("fragmented 3000-byte udp both ways, reassembled and refragmented", t_fragments),
         ("icmp error without session dropped and counted", t_err_no_session),
         ("icmp error about an icmp error dropped and counted", t_err_about_error),
         ("firewall: ipv4 forward rule blocks translated traffic to one host only", t_fw_forward_drop),
