@@ -146,7 +146,7 @@ int nat64_bib_del(struct nat64_net *nn, const struct nat64_bkey6 *k6);
 void nat64_state_flush(struct nat64_net *nn,
 		       bool (*match)(struct nat64_net *nn, struct nat64_session *s,
 				     struct nat64_bib *b, const void *arg),
-		       const void *arg, bool bibs_too);
+		       const void *arg, bool bibs_too, u8 reason);
 
 /* instance.c */
 int nat64_instance_hooks(struct nat64_net *nn);
@@ -159,5 +159,8 @@ void nat64_hooks_unregister(struct net *net);
 /* netlink.c */
 int nat64_genl_init(void);
 void nat64_genl_exit(void);
+void nat64_event_bib(struct nat64_net *nn, const struct nat64_bib *b, u8 ev, u8 reason);
+void nat64_event_session(struct nat64_net *nn, const struct nat64_session *s, u8 ev,
+			 u8 reason);
 
 #endif /* _NAT64_H */

@@ -4,7 +4,9 @@
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include "nat64.h"
 
 static struct genl_family nat64_family;
@@ -33,6 +35,7 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_CFG_TCP_TRANS_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_tmo_range),
 	[NAT64_A_CFG_ICMP_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_tmo_range),
 	[NAT64_A_CFG_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_max_range),
+	[NAT64_A_FORCE] = { .type = NLA_FLAG },
 };
 
 static struct nat64_net *nat64_info_net(struct genl_info *info)
@@ -123,7 +126,7 @@ static int nat64_prefix_doit(struct sk_buff *skb, struct genl_info *info)
 	if (old)
 		kfree_rcu(old, rcu);
 	if (!add)
-		nat64_state_flush(nn, nat64_match_prefix, &p, false);
+		nat64_state_flush(nn, nat64_match_prefix, &p, false, NAT64_RSN_CONFIG);
 	return 0;
 }
 
@@ -177,6 +180,26 @@ static int nat64_pool4_publish(struct nat64_net *nn, struct nat64_pool4 *new)
 	if (old)
 		kfree_rcu(old, rcu);
 	return 0;
+}
+
+/*
+ * TCP/UDP ports of an address the box owns that overlap its ephemeral range:
+ * replies to the box's own connections would be taken for translated ones.
+ */
+static bool nat64_pool4_hits_local(struct net *net, const struct nat64_pool4_entry *e)
+{
+	u32 i, n = 1u << (32 - e->plen);
+	int lo, hi;
+
+	if (e->proto == IPPROTO_ICMP)
+		return false;
+	inet_get_local_port_range(net, &lo, &hi);
+	if (e->pmax < lo || e->pmin > hi)
+		return false;
+	for (i = 0; i < n && i < 256; i++)
+		if (inet_addr_type(net, htonl(ntohl(e->addr) + i)) == RTN_LOCAL)
+			return true;
+	return false;
 }
 
 static int nat64_pool4_doit(struct sk_buff *skb, struct genl_info *info)
@@ -244,6 +267,13 @@ static int nat64_pool4_doit(struct sk_buff *skb, struct genl_info *info)
 						 "overlaps an existing pool4 entry of the same protocol",
 						 -EEXIST);
 			}
+			if (!info->attrs[NAT64_A_FORCE] &&
+			    nat64_pool4_hits_local(genl_info_net(info), &e)) {
+				kfree(new);
+				return nat64_err(info, NAT64_A_PORT_MIN,
+						 "pool4 ports overlap the ephemeral range (net.ipv4.ip_local_port_range) of an address this box owns: choose ports outside it, or force",
+						 -EADDRINUSE);
+			}
 			if (new->n == NAT64_MAX_POOL4) {
 				kfree(new);
 				return nat64_err(info, 0, "too many pool4 entries", -ENOSPC);
@@ -276,7 +306,7 @@ static int nat64_pool4_doit(struct sk_buff *skb, struct genl_info *info)
 		return nat64_err(info, NAT64_A_ADDR4, "no such pool4 entry", -ENOENT);
 	}
 	nat64_pool4_publish(nn, new);
-	nat64_state_flush(nn, nat64_bib_outside_pool, NULL, true);
+	nat64_state_flush(nn, nat64_bib_outside_pool, NULL, true, NAT64_RSN_CONFIG);
 	return 0;
 }
 
@@ -285,7 +315,7 @@ static int nat64_pool4_flush(struct sk_buff *skb, struct genl_info *info)
 	struct nat64_net *nn = nat64_info_net(info);
 
 	nat64_pool4_publish(nn, NULL);
-	nat64_state_flush(nn, NULL, NULL, true);
+	nat64_state_flush(nn, NULL, NULL, true, NAT64_RSN_FLUSHED);
 	return 0;
 }
 
@@ -524,7 +554,8 @@ static int nat64_session_flush(struct sk_buff *skb, struct genl_info *info)
 
 	if (info->attrs[NAT64_A_PROTO])
 		proto = nla_get_u8(info->attrs[NAT64_A_PROTO]);
-	nat64_state_flush(nat64_info_net(info), nat64_match_proto, &proto, false);
+	nat64_state_flush(nat64_info_net(info), nat64_match_proto, &proto, false,
+			  NAT64_RSN_FLUSHED);
 	return 0;
 }
 
@@ -597,6 +628,47 @@ static int nat64_config_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* --- events --- */
+
+static const struct genl_multicast_group nat64_mcgrps[] = {
+	{ .name = NAT64_MCGRP_EVENTS, .flags = GENL_UNS_ADMIN_PERM },
+};
+
+static void nat64_event(struct nat64_net *nn, const void *obj, bool session, u8 ev,
+			u8 reason)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&nat64_family, nn->net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &nat64_family, 0, NAT64_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_u8(msg, NAT64_A_EVENT, ev) || nla_put_u8(msg, NAT64_A_REASON, reason) ||
+	    nla_put_u64_64bit(msg, NAT64_A_TIME_MS, ktime_get_real_ns() / NSEC_PER_MSEC,
+			      NAT64_A_PAD) ||
+	    (session ? nat64_fill_session(msg, obj) : nat64_fill_bib(msg, obj))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&nat64_family, nn->net, msg, 0, 0, GFP_ATOMIC);
+}
+
+void nat64_event_bib(struct nat64_net *nn, const struct nat64_bib *b, u8 ev, u8 reason)
+{
+	nat64_event(nn, b, false, ev, reason);
+}
+
+void nat64_event_session(struct nat64_net *nn, const struct nat64_session *s, u8 ev,
+			 u8 reason)
+{
+	nat64_event(nn, s, true, ev, reason);
+}
+
 #define NAT64_ADMIN GENL_UNS_ADMIN_PERM
 
 static const struct genl_ops nat64_ops[] = {
@@ -629,7 +701,9 @@ static struct genl_family nat64_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = nat64_ops,
 	.n_ops = ARRAY_SIZE(nat64_ops),
-	.resv_start_op = NAT64_CMD_CONFIG_SET + 1,
+	.mcgrps = nat64_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(nat64_mcgrps),
+	.resv_start_op = NAT64_CMD_EVENT + 1,
 };
 
 int __init nat64_genl_init(void)

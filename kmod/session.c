@@ -69,11 +69,12 @@ static void nat64_bib_free_rcu(struct rcu_head *h)
 }
 
 /* Under nn->lock. */
-static void nat64_bib_remove(struct nat64_net *nn, struct nat64_bib *b)
+static void nat64_bib_remove(struct nat64_net *nn, struct nat64_bib *b, u8 reason)
 {
 	if (b->dead)
 		return;
 	b->dead = true;
+	nat64_event_bib(nn, b, NAT64_EV_BIB_DEL, reason);
 	rhashtable_remove_fast(&nn->bib6, &b->node6, nat64_bib6_params);
 	rhashtable_remove_fast(&nn->bib4, &b->node4, nat64_bib4_params);
 	atomic_dec(&nn->nbibs);
@@ -81,18 +82,19 @@ static void nat64_bib_remove(struct nat64_net *nn, struct nat64_bib *b)
 }
 
 /* Under nn->lock. */
-static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s)
+static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 reason)
 {
 	struct nat64_bib *b = s->bib;
 
 	if (s->dead)
 		return;
 	s->dead = true;
+	nat64_event_session(nn, s, NAT64_EV_SESSION_DEL, reason);
 	rhashtable_remove_fast(&nn->sess6, &s->node6, nat64_sess6_params);
 	rhashtable_remove_fast(&nn->sess4, &s->node4, nat64_sess4_params);
 	atomic_dec(&nn->nsessions);
 	if (!--b->sessions && !b->is_static)
-		nat64_bib_remove(nn, b);
+		nat64_bib_remove(nn, b, NAT64_RSN_LAST_SESSION);
 	call_rcu(&s->rcu, nat64_sess_free_rcu);
 }
 
@@ -110,6 +112,7 @@ static int nat64_bib_insert(struct nat64_net *nn, struct nat64_bib *b)
 		return err;
 	}
 	atomic_inc(&nn->nbibs);
+	nat64_event_bib(nn, b, NAT64_EV_BIB_ADD, NAT64_RSN_NONE);
 	return 0;
 }
 
@@ -197,6 +200,7 @@ static struct nat64_session *nat64_sess_insert(struct nat64_net *nn,
 	b->sessions++;
 	atomic_inc(&nn->nsessions);
 	nat64_stat_inc(nn, SESSION_CREATED);
+	nat64_event_session(nn, s, NAT64_EV_SESSION_ADD, NAT64_RSN_NONE);
 	return s;
 }
 
@@ -240,7 +244,7 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 		s = nat64_sess_insert(nn, s, b, reason);
 	}
 	if (!s && !b->sessions && !b->is_static)
-		nat64_bib_remove(nn, b);
+		nat64_bib_remove(nn, b, NAT64_RSN_LAST_SESSION);
 out:
 	spin_unlock_bh(&nn->lock);
 	return s;
@@ -351,6 +355,7 @@ struct nat64_flush_arg {
 	bool (*match)(struct nat64_net *nn, struct nat64_session *s,
 		      struct nat64_bib *b, const void *arg);
 	const void *arg;
+	u8 reason;
 };
 
 static void nat64_flush_sess(void *obj, void *arg)
@@ -361,7 +366,7 @@ static void nat64_flush_sess(void *obj, void *arg)
 	if (fa->match && !fa->match(fa->nn, s, s->bib, fa->arg))
 		return;
 	spin_lock_bh(&fa->nn->lock);
-	nat64_sess_remove(fa->nn, s);
+	nat64_sess_remove(fa->nn, s, fa->reason);
 	spin_unlock_bh(&fa->nn->lock);
 }
 
@@ -375,16 +380,18 @@ static void nat64_flush_bib(void *obj, void *arg)
 	spin_lock_bh(&fa->nn->lock);
 	b->is_static = false;
 	if (!b->sessions)
-		nat64_bib_remove(fa->nn, b);
+		nat64_bib_remove(fa->nn, b, fa->reason);
 	spin_unlock_bh(&fa->nn->lock);
 }
 
 void nat64_state_flush(struct nat64_net *nn,
 		       bool (*match)(struct nat64_net *nn, struct nat64_session *s,
 				     struct nat64_bib *b, const void *arg),
-		       const void *arg, bool bibs_too)
+		       const void *arg, bool bibs_too, u8 reason)
 {
-	struct nat64_flush_arg fa = { .nn = nn, .match = match, .arg = arg };
+	struct nat64_flush_arg fa = {
+		.nn = nn, .match = match, .arg = arg, .reason = reason,
+	};
 
 	nat64_walk(&nn->sess6, nat64_flush_sess, &fa);
 	if (bibs_too)
@@ -433,12 +440,12 @@ int nat64_bib_del(struct nat64_net *nn, const struct nat64_bkey6 *k6)
 	} else {
 		b->is_static = false;
 		if (!b->sessions)
-			nat64_bib_remove(nn, b);
+			nat64_bib_remove(nn, b, NAT64_RSN_CONFIG);
 	}
 	spin_unlock_bh(&nn->lock);
 	/* a binding with sessions goes with the last of them */
 	if (!err)
-		nat64_state_flush(nn, nat64_match_bib, k6, false);
+		nat64_state_flush(nn, nat64_match_bib, k6, false, NAT64_RSN_CONFIG);
 	return err;
 }
 
@@ -467,7 +474,7 @@ static void nat64_gc(struct work_struct *work)
 			continue;
 		spin_lock_bh(&nn->lock);
 		if (!s->dead && time_after(jiffies, READ_ONCE(s->expires))) {
-			nat64_sess_remove(nn, s);
+			nat64_sess_remove(nn, s, NAT64_RSN_EXPIRED);
 			nat64_stat_inc(nn, SESSION_EXPIRED);
 		}
 		spin_unlock_bh(&nn->lock);

@@ -32,11 +32,15 @@ else
 	ko "configure prefix and pool4"
 fi
 
-python3 tests/e2e/test_e2e.py | tee /tmp/e2e.out
-p=$(grep -oE '^[0-9]+ passed' /tmp/e2e.out | grep -oE '[0-9]+' || echo 0)
-f=$(grep -oE '[0-9]+ failed' /tmp/e2e.out | tail -1 | grep -oE '[0-9]+' || echo 1)
-pass=$((pass + p))
-fail=$((fail + f))
+for t in tests/e2e/test_e2e.py tests/e2e/test_cli.py; do
+	[ -f "$t" ] || continue
+	python3 "$t" | tee /tmp/e2e.out
+	p=$(grep -oE '^[0-9]+ passed' /tmp/e2e.out | tail -1 | grep -oE '[0-9]+' || echo 0)
+	f=$(grep -oE '^[0-9]+ passed, [0-9]+ failed' /tmp/e2e.out | tail -1 |
+		grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 1)
+	pass=$((pass + p))
+	fail=$((fail + f))
+done
 
 # Unload with live sessions and traffic in flight.
 ip netns exec "$NS_C6" ping -6 -f -w 20 64:ff9b::192.0.2.2 >/dev/null 2>&1 &

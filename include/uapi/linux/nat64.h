@@ -19,11 +19,16 @@
  *
  * NAT64_CMD_POOL4_ADD (admin)       NAT64_A_ADDR4, [NAT64_A_ADDR4_LEN],
  *                                   [NAT64_A_PROTOS], [NAT64_A_PORT_MIN, NAT64_A_PORT_MAX]
+ *	[NAT64_A_FORCE]
  *	Add IPv4 transport addresses to the pool: ADDR4/ADDR4_LEN (default /32,
  *	at least /16) for each protocol in PROTOS (default all three) with ports
  *	PORT_MIN-PORT_MAX (default 1-65535; for ICMP these are echo
  *	identifiers, default 0-65535). An entry overlapping an existing one of
- *	the same protocol is refused with EEXIST.
+ *	the same protocol is refused with EEXIST. TCP or UDP ports on an
+ *	address of the box that overlap its ephemeral range
+ *	(net.ipv4.ip_local_port_range) are refused with EADDRINUSE unless
+ *	NAT64_A_FORCE is given: replies to the box's own connections would be
+ *	taken for translated traffic.
  * NAT64_CMD_POOL4_DEL (admin)       NAT64_A_ADDR4, [NAT64_A_ADDR4_LEN], [NAT64_A_PROTOS]
  *	Remove the entries with exactly this address/length for these protocols,
  *	and the bindings and sessions that use them (static ones included).
@@ -57,6 +62,14 @@
  *                                   are stable; every dropped packet counts in a
  *                                   counter whose name starts with "drop_".
  *
+ * NAT64_CMD_EVENT                   multicast on group NAT64_MCGRP_EVENTS (no
+ *                                   request): NAT64_A_EVENT, NAT64_A_REASON,
+ *                                   NAT64_A_TIME_MS and the attributes of a
+ *                                   BIB_GET (binding events) or SESSION_GET
+ *                                   (session events) reply. For abuse and
+ *                                   lawful logging (RFC 6888 REQ-12); nothing
+ *                                   is built when nobody listens.
+ *
  * NAT64_CMD_CONFIG_GET              reply: every NAT64_A_CFG_* attribute, plus
  *                                   NAT64_A_SESSIONS and NAT64_A_BIBS (counts now)
  * NAT64_CMD_CONFIG_SET (admin)      any NAT64_A_CFG_* attributes; all or nothing.
@@ -83,6 +96,25 @@
 #define NAT64_PROTO_F_ICMP	(1 << 2)
 #define NAT64_PROTO_F_ALL	0x7
 
+#define NAT64_MCGRP_EVENTS	"events"
+
+/* NAT64_A_EVENT */
+enum nat64_event {
+	NAT64_EV_BIB_ADD = 1,
+	NAT64_EV_BIB_DEL,
+	NAT64_EV_SESSION_ADD,
+	NAT64_EV_SESSION_DEL,
+};
+
+/* NAT64_A_REASON: why state was removed */
+enum nat64_reason {
+	NAT64_RSN_NONE,			/* creation */
+	NAT64_RSN_EXPIRED,		/* lifetime over */
+	NAT64_RSN_FLUSHED,		/* session flush or pool4 flush */
+	NAT64_RSN_CONFIG,		/* its prefix, pool4 entry or binding removed */
+	NAT64_RSN_LAST_SESSION,		/* dynamic binding without sessions left */
+};
+
 enum nat64_cmd {
 	NAT64_CMD_UNSPEC,
 	NAT64_CMD_PREFIX_ADD,
@@ -100,6 +132,7 @@ enum nat64_cmd {
 	NAT64_CMD_STATS_GET,
 	NAT64_CMD_CONFIG_GET,
 	NAT64_CMD_CONFIG_SET,
+	NAT64_CMD_EVENT,
 	__NAT64_CMD_MAX
 };
 #define NAT64_CMD_MAX (__NAT64_CMD_MAX - 1)
@@ -134,6 +167,10 @@ enum nat64_attr {
 	NAT64_A_CFG_TCP_TRANS_TIMEOUT,	/* u32 s */
 	NAT64_A_CFG_ICMP_TIMEOUT,	/* u32 s */
 	NAT64_A_CFG_MAX_SESSIONS,	/* u32 */
+	NAT64_A_FORCE,			/* flag */
+	NAT64_A_EVENT,			/* u8: enum nat64_event */
+	NAT64_A_REASON,			/* u8: enum nat64_reason */
+	NAT64_A_TIME_MS,		/* u64: wall clock, ms since the epoch */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
