@@ -631,7 +631,8 @@ static int nat64_config_set(struct sk_buff *skb, struct genl_info *info)
 /* --- events --- */
 
 static const struct genl_multicast_group nat64_mcgrps[] = {
-	{ .name = NAT64_MCGRP_EVENTS, .flags = GENL_UNS_ADMIN_PERM },
+	/* CAP_NET_ADMIN in the user namespace owning the network namespace */
+	{ .name = NAT64_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static void nat64_event(struct nat64_net *nn, const void *obj, bool session, u8 ev,

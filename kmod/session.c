@@ -326,19 +326,25 @@ void nat64_sess_update(struct nat64_net *nn, struct nat64_session *s, bool from6
 		WRITE_ONCE(s->expires, exp);
 }
 
-/* Walk @ht calling @fn on each object, yielding now and then. */
-static void nat64_walk(struct rhashtable *ht, void (*fn)(void *obj, void *arg),
+/*
+ * Walk @ht calling @fn on each object, yielding now and then. A walk that
+ * meets a resize (-EAGAIN) may miss objects: it says so in its result.
+ */
+static bool nat64_walk(struct rhashtable *ht, void (*fn)(void *obj, void *arg),
 		       void *arg)
 {
 	struct rhashtable_iter it;
 	unsigned int n = 0;
+	bool complete = true;
 	void *obj;
 
 	rhashtable_walk_enter(ht, &it);
 	rhashtable_walk_start(&it);
 	while ((obj = rhashtable_walk_next(&it))) {
-		if (IS_ERR(obj))
-			continue;	/* -EAGAIN: table resized, walk goes on */
+		if (IS_ERR(obj)) {
+			complete = false;	/* table resized, walk goes on */
+			continue;
+		}
 		fn(obj, arg);
 		if (++n % 1024 == 0) {
 			rhashtable_walk_stop(&it);
@@ -348,6 +354,7 @@ static void nat64_walk(struct rhashtable *ht, void (*fn)(void *obj, void *arg),
 	}
 	rhashtable_walk_stop(&it);
 	rhashtable_walk_exit(&it);
+	return complete;
 }
 
 struct nat64_flush_arg {
@@ -392,10 +399,15 @@ void nat64_state_flush(struct nat64_net *nn,
 	struct nat64_flush_arg fa = {
 		.nn = nn, .match = match, .arg = arg, .reason = reason,
 	};
+	unsigned int pass;
 
-	nat64_walk(&nn->sess6, nat64_flush_sess, &fa);
-	if (bibs_too)
-		nat64_walk(&nn->bib6, nat64_flush_bib, &fa);
+	/* removals shrink the table; a walk that met a resize goes again */
+	for (pass = 0; pass < 8; pass++)
+		if (nat64_walk(&nn->sess6, nat64_flush_sess, &fa))
+			break;
+	for (pass = 0; bibs_too && pass < 8; pass++)
+		if (nat64_walk(&nn->bib6, nat64_flush_bib, &fa))
+			break;
 }
 
 int nat64_bib_add_static(struct nat64_net *nn, const struct nat64_bkey6 *k6,

@@ -881,6 +881,53 @@ def t_err_ptb_4to6():
         return "checksum"
 
 
+def t_pool_exhausted():
+    """Four UDP ports in pool4: the fifth and sixth flows are refused, quickly."""
+    ctl_ok("pool4", "del", POOL, "udp")
+    ctl_ok("pool4", "add", POOL, "udp", "ports", "2000-2003")
+    try:
+        before = counter("drop_pool4_exhausted")
+        answered = 0
+        t0 = time.time()
+        for i in range(6):
+            try:
+                udp_query("c6", socket.AF_INET6, S4_6, 5000, b"p", src=("::", 45000 + i),
+                          timeout=1)
+                answered += 1
+            except socket.timeout:
+                pass
+        ports = sorted(b["port4"] for b in ctlj("bib", "show", "udp"))
+        if answered != 4 or ports != [2000, 2001, 2002, 2003]:
+            return "answered %d, bindings on ports %s" % (answered, ports)
+        if counter("drop_pool4_exhausted") - before != 2:
+            return "drop_pool4_exhausted +%d" % (counter("drop_pool4_exhausted") - before)
+    finally:
+        ctl_ok("pool4", "del", POOL, "udp")
+        ctl_ok("pool4", "add", POOL, "udp")
+
+
+def t_big_dump():
+    """3000 sessions: the dump spans many netlink messages and lists each once."""
+    ctl_ok("session", "flush")
+    tap = Tap("c6", "eth0")
+    base = Ether(src=C6_MAC, dst=XLAT_MAC6) / IPv6(src=C6, dst=S4_6)
+    for i in range(3000):
+        tap.send(base / UDP(sport=20000 + i, dport=9))
+    tap.close()
+    time.sleep(1)
+    n = ctlj("config", "show")["sessions"]
+    ss = sessions("udp")
+    keys = {(x["port6"], x["remote_port"]) for x in ss}
+    if n != 3000 or len(ss) != 3000 or len(keys) != 3000:
+        return "config %d sessions, dump %d rows, %d distinct" % (n, len(ss), len(keys))
+    table = ctl("session", "show", "udp").stdout.count("\n")
+    if table != 3001:
+        return "table has %d lines" % table
+    ctl_ok("session", "flush")
+    if ctlj("config", "show")["sessions"] != 0:
+        return "flush left sessions"
+
+
 def main():
     global udp, tcp
     udp = UdpEcho("s4", "0.0.0.0", 5000)
@@ -921,6 +968,8 @@ def main():
         ("nat64ctl errors carry the kernel's message", t_errors),
         ("session expiry with udp-timeout 2", t_expiry),
         ("max-sessions 3 refuses new flows and counts them", t_max_sessions),
+        ("pool4 of four ports: further flows refused and counted", t_pool_exhausted),
+        ("session dump of 3000 entries across messages, then flush", t_big_dump),
         ("counters: stats show lists named drops, drop_other 0", t_counters_named),
     ]
     only = os.environ.get("E2E_ONLY")
