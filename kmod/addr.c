@@ -59,3 +59,46 @@ bool nat64_prefix_match(const struct in6_addr *prefix, unsigned int plen,
 	/* plen is a multiple of 8 */
 	return !memcmp(prefix, addr, plen / 8);
 }
+
+/* 64:ff9b::/96, the well-known prefix (RFC 6052 section 2.1). */
+bool nat64_prefix_is_wkp(const struct in6_addr *prefix, unsigned int plen)
+{
+	static const u8 wkp[12] = { 0x00, 0x64, 0xff, 0x9b };
+
+	return plen == 96 && !memcmp(prefix, wkp, sizeof(wkp));
+}
+
+/*
+ * Global unicast IPv4 per the IANA special-purpose registry (RFC 6890 and
+ * updates): everything but the blocks listed as not global.
+ */
+bool nat64_ipv4_is_global(__be32 addr)
+{
+	static const struct { u32 net; u8 len; } nonglobal[] = {
+		{ 0x00000000, 8 },	/* "this network" */
+		{ 0x0a000000, 8 },	/* private */
+		{ 0x64400000, 10 },	/* shared address space */
+		{ 0x7f000000, 8 },	/* loopback */
+		{ 0xa9fe0000, 16 },	/* link local */
+		{ 0xac100000, 12 },	/* private */
+		{ 0xc0000000, 24 },	/* IETF protocol assignments */
+		{ 0xc0000200, 24 },	/* TEST-NET-1 */
+		{ 0xc0586300, 24 },	/* 6to4 relay anycast (deprecated) */
+		{ 0xc0a80000, 16 },	/* private */
+		{ 0xc6120000, 15 },	/* benchmarking */
+		{ 0xc6336400, 24 },	/* TEST-NET-2 */
+		{ 0xcb007100, 24 },	/* TEST-NET-3 */
+		{ 0xe0000000, 4 },	/* multicast */
+		{ 0xf0000000, 4 },	/* reserved, limited broadcast */
+	};
+	u32 a = ntohl(addr);
+	unsigned int i;
+
+	/* 192.0.0.9 and 192.0.0.10 (PCP and TURN anycast) are global */
+	if (a == 0xc0000009 || a == 0xc000000a)
+		return true;
+	for (i = 0; i < sizeof(nonglobal) / sizeof(nonglobal[0]); i++)
+		if ((a & (~0u << (32 - nonglobal[i].len))) == nonglobal[i].net)
+			return false;
+	return true;
+}

@@ -385,6 +385,7 @@ static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 	struct nat64_xl4 x;
 	u8 buf[NAT64_HDR_BUF];
 	const struct ipv6hdr *ip6;
+	__be32 dst4;
 	const u8 *h;
 	unsigned int len;
 	int err;
@@ -429,7 +430,13 @@ static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 			err = NAT64_STAT_DROP_TCP_NO_SYN;
 			goto drop;
 		}
-		s = nat64_sess_create6(nn, &k, nat64_addr_extract(&p.daddr, pfx->len), &err);
+		dst4 = nat64_addr_extract(&p.daddr, pfx->len);
+		if (READ_ONCE(nn->cfg.wkp_global_only) &&
+		    nat64_prefix_is_wkp(&pfx->addr, pfx->len) && !nat64_ipv4_is_global(dst4)) {
+			err = NAT64_STAT_DROP_WKP_NON_GLOBAL;
+			goto drop;
+		}
+		s = nat64_sess_create6(nn, &k, dst4, &err);
 		if (!s)
 			goto drop;
 	}
@@ -506,6 +513,18 @@ static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
 		if (p.l4.proto == IPPROTO_TCP && !(p.l4.tcp_flags & NAT64_TCP_SYN)) {
 			err = NAT64_STAT_DROP_TCP_NO_SYN;
 			goto drop;
+		}
+		if (p.l4.proto == IPPROTO_TCP && READ_ONCE(nn->cfg.drop_external_tcp)) {
+			err = NAT64_STAT_DROP_EXTERNAL_TCP;
+			goto drop;
+		}
+		if (READ_ONCE(nn->cfg.wkp_global_only) && !nat64_ipv4_is_global(p.saddr)) {
+			const struct nat64_prefixes *pf = rcu_dereference(nn->prefixes);
+
+			if (pf && pf->n && nat64_prefix_is_wkp(&pf->p[0].addr, pf->p[0].len)) {
+				err = NAT64_STAT_DROP_WKP_NON_GLOBAL;
+				goto drop;
+			}
 		}
 		s = nat64_sess_create4(nn, &k, &err);
 		if (!s)

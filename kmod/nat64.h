@@ -37,6 +37,8 @@ struct nat64_config {
 	unsigned long tcp_trans_tmo;
 	unsigned long icmp_tmo;
 	u32 max_sessions;
+	bool wkp_global_only;
+	bool drop_external_tcp;
 };
 
 /* IPv6 side of a binding: the IPv6 host's transport address. */

@@ -36,6 +36,8 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_CFG_ICMP_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_tmo_range),
 	[NAT64_A_CFG_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_max_range),
 	[NAT64_A_FORCE] = { .type = NLA_FLAG },
+	[NAT64_A_CFG_WKP_GLOBAL_ONLY] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NAT64_A_CFG_DROP_EXTERNAL_TCP] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static struct nat64_net *nat64_info_net(struct genl_info *info)
@@ -599,6 +601,8 @@ static int nat64_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, NAT64_A_CFG_TCP_TRANS_TIMEOUT, nn->cfg.tcp_trans_tmo / HZ) ||
 	    nla_put_u32(msg, NAT64_A_CFG_ICMP_TIMEOUT, nn->cfg.icmp_tmo / HZ) ||
 	    nla_put_u32(msg, NAT64_A_CFG_MAX_SESSIONS, nn->cfg.max_sessions) ||
+	    nla_put_u8(msg, NAT64_A_CFG_WKP_GLOBAL_ONLY, nn->cfg.wkp_global_only) ||
+	    nla_put_u8(msg, NAT64_A_CFG_DROP_EXTERNAL_TCP, nn->cfg.drop_external_tcp) ||
 	    nla_put_u32(msg, NAT64_A_SESSIONS, atomic_read(&nn->nsessions)) ||
 	    nla_put_u32(msg, NAT64_A_BIBS, atomic_read(&nn->nbibs))) {
 		nlmsg_free(msg);
@@ -625,6 +629,11 @@ static int nat64_config_set(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(c->icmp_tmo, nla_get_u32(a[NAT64_A_CFG_ICMP_TIMEOUT]) * HZ);
 	if (a[NAT64_A_CFG_MAX_SESSIONS])
 		WRITE_ONCE(c->max_sessions, nla_get_u32(a[NAT64_A_CFG_MAX_SESSIONS]));
+	if (a[NAT64_A_CFG_WKP_GLOBAL_ONLY])
+		WRITE_ONCE(c->wkp_global_only, nla_get_u8(a[NAT64_A_CFG_WKP_GLOBAL_ONLY]));
+	if (a[NAT64_A_CFG_DROP_EXTERNAL_TCP])
+		WRITE_ONCE(c->drop_external_tcp,
+			   nla_get_u8(a[NAT64_A_CFG_DROP_EXTERNAL_TCP]));
 	return 0;
 }
 

@@ -40,6 +40,10 @@
 	  "IPv6 UDP packet with zero checksum")					\
 	X(DROP_SRC_IN_PREFIX, "drop_src_in_prefix",				\
 	  "IPv6 source inside a translation prefix (loop)")			\
+	X(DROP_WKP_NON_GLOBAL, "drop_wkp_non_global",				\
+	  "well-known prefix with a non-global IPv4 address (RFC 6052 3.1)")	\
+	X(DROP_EXTERNAL_TCP, "drop_external_tcp",				\
+	  "TCP SYN from the IPv4 side refused by drop-external-tcp")		\
 	X(DROP_NO_BIB, "drop_no_binding",					\
 	  "IPv4 packet to a pool4 transport address without binding")		\
 	X(DROP_TCP_NO_SYN, "drop_tcp_no_session",				\

@@ -20,6 +20,8 @@ void nat64_addr_embed(const struct in6_addr *prefix, unsigned int plen, __be32 v
 __be32 nat64_addr_extract(const struct in6_addr *addr, unsigned int plen);
 bool nat64_prefix_match(const struct in6_addr *prefix, unsigned int plen,
 			const struct in6_addr *addr);
+bool nat64_prefix_is_wkp(const struct in6_addr *prefix, unsigned int plen);
+bool nat64_ipv4_is_global(__be32 addr);
 
 /* --- parsed packets (xlat6to4.c, xlat4to6.c) --- */
 struct nat64_l4 {

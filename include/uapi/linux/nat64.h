@@ -78,6 +78,13 @@
  *	NAT64_A_CFG_TCP_TRANS_TIMEOUT u32 s, 1..86400        (default 240)
  *	NAT64_A_CFG_ICMP_TIMEOUT      u32 s, 1..86400        (default 60)
  *	NAT64_A_CFG_MAX_SESSIONS      u32, 1..2^31           (default: memory/16 KiB)
+ *	NAT64_A_CFG_WKP_GLOBAL_ONLY   u8, 0..1               (default 1): with the
+ *	      well-known prefix 64:ff9b::/96, IPv4 addresses that are not global
+ *	      (RFC 6890: private, shared, loopback, link-local, documentation,
+ *	      benchmarking, reserved, multicast) are not translated (RFC 6052
+ *	      section 3.1); ICMP errors from such routers still are
+ *	NAT64_A_CFG_DROP_EXTERNAL_TCP u8, 0..1               (default 0): drop TCP
+ *	      SYNs from the IPv4 side that would open a session (RFC 6146 3.5.2.2)
  *	The UDP and TCP established minimums of RFC 6146 (120 s, 7200 s) are not
  *	enforced, so that tests can use short timeouts; nat64ctl warns below them.
  */
@@ -171,6 +178,8 @@ enum nat64_attr {
 	NAT64_A_EVENT,			/* u8: enum nat64_event */
 	NAT64_A_REASON,			/* u8: enum nat64_reason */
 	NAT64_A_TIME_MS,		/* u64: wall clock, ms since the epoch */
+	NAT64_A_CFG_WKP_GLOBAL_ONLY,	/* u8 */
+	NAT64_A_CFG_DROP_EXTERNAL_TCP,	/* u8 */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
