@@ -24,6 +24,9 @@ say "load nat64.ko; configure prefix 64:ff9b::/96 and pool4 203.0.113.1"
 modprobe nf_conntrack && insmod nat64.ko || die "insmod"
 $CTL prefix add 64:ff9b::/96 || die "prefix add"
 $CTL pool4 add 203.0.113.1 || die "pool4 add"
+# The lab's IPv4 addresses are documentation addresses (RFC 5737), not global:
+# RFC 6052 3.1 keeps them out of the well-known prefix unless told otherwise.
+$CTL config set wkp-global-only 0 || die "config set"
 $CTL prefix show
 $CTL pool4 show
 

@@ -928,6 +928,52 @@ def t_big_dump():
         return "flush left sessions"
 
 
+def t_wkp_non_global():
+    """RFC 6052 3.1: with wkp-global-only, 64:ff9b:: does not carry 192.0.2.2
+    (documentation, not global); a network-specific prefix does."""
+    ctl_ok("config", "set", "wkp-global-only", "1")
+    ctl_ok("prefix", "add", "3fff:600::/96")
+    try:
+        before = counter("drop_wkp_non_global")
+        try:
+            udp_query("c6", socket.AF_INET6, S4_6, 5000, b"wkp", src=("::", 46000), timeout=1)
+            return "translated through the WKP"
+        except socket.timeout:
+            pass
+        if counter("drop_wkp_non_global") != before + 1:
+            return "drop_wkp_non_global did not count"
+        data, _, _ = udp_query("c6", socket.AF_INET6, embed("3fff:600::", 96, S4), 5000,
+                               b"nsp", src=("::", 46001))
+        if data != b"nsp":
+            return "network-specific prefix failed"
+    finally:
+        ctl_ok("prefix", "del", "3fff:600::/96")
+        ctl_ok("config", "set", "wkp-global-only", "0")
+
+
+def t_drop_external_tcp():
+    srv = TcpSink("c6", "::", 82, socket.AF_INET6)
+    ctl_ok("bib", "add", "tcp", "[%s]:82" % C6, "%s:82" % POOL)
+    ctl_ok("config", "set", "drop-external-tcp", "1")
+    try:
+        before = counter("drop_external_tcp")
+        try:
+            tcp_send("s4", socket.AF_INET, POOL, 82, 10, timeout=2)
+            return "IPv4-initiated TCP passed"
+        except (socket.timeout, OSError):
+            pass
+        if counter("drop_external_tcp") <= before:
+            return "drop_external_tcp did not count"
+        ctl_ok("config", "set", "drop-external-tcp", "0")
+        ok, _ = tcp_send("s4", socket.AF_INET, POOL, 82, 1000)
+        if not ok:
+            return "IPv4-initiated TCP refused with drop-external-tcp 0"
+    finally:
+        ctl_ok("config", "set", "drop-external-tcp", "0")
+        ctl_ok("bib", "del", "tcp", "[%s]:82" % C6)
+        srv.close()
+
+
 def main():
     global udp, tcp
     udp = UdpEcho("s4", "0.0.0.0", 5000)
@@ -968,6 +1014,8 @@ def main():
         ("nat64ctl errors carry the kernel's message", t_errors),
         ("session expiry with udp-timeout 2", t_expiry),
         ("max-sessions 3 refuses new flows and counts them", t_max_sessions),
+        ("rfc 6052 3.1: well-known prefix refuses non-global ipv4", t_wkp_non_global),
+        ("drop-external-tcp refuses ipv4-initiated tcp, off lets it pass", t_drop_external_tcp),
         ("pool4 of four ports: further flows refused and counted", t_pool_exhausted),
         ("session dump of 3000 entries across messages, then flush", t_big_dump),
         ("counters: stats show lists named drops, drop_other 0", t_counters_named),

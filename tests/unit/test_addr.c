@@ -222,8 +222,43 @@ static void t_match(void)
 	end_case();
 }
 
+/* RFC 6052 3.1 and the RFC 6890 registry: which IPv4 the WKP may carry */
+static void t_global(void)
+{
+	static const struct { const char *a; int global; } t[] = {
+		{ "0.1.2.3", 0 }, { "10.0.0.1", 0 }, { "100.64.0.1", 0 },
+		{ "100.127.255.255", 0 }, { "100.128.0.1", 1 }, { "127.0.0.1", 0 },
+		{ "169.254.1.1", 0 }, { "172.15.255.255", 1 }, { "172.16.0.1", 0 },
+		{ "172.31.255.255", 0 }, { "172.32.0.0", 1 }, { "192.0.0.8", 0 },
+		{ "192.0.0.9", 1 }, { "192.0.0.10", 1 }, { "192.0.2.2", 0 },
+		{ "192.88.99.1", 0 }, { "192.168.1.1", 0 }, { "198.18.0.1", 0 },
+		{ "198.19.255.255", 0 }, { "198.20.0.1", 1 }, { "198.51.100.7", 0 },
+		{ "203.0.113.1", 0 }, { "224.0.0.1", 0 }, { "240.0.0.1", 0 },
+		{ "255.255.255.255", 0 }, { "8.8.8.8", 1 }, { "1.1.1.1", 1 },
+		{ "193.0.2.2", 1 }, { "223.255.255.255", 1 },
+	};
+	struct in6_addr p;
+	unsigned int i;
+	__be32 a;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		begin_case("ipv4_is_global %s -> %d", t[i].a, t[i].global);
+		txt4(t[i].a, &a);
+		CHECK_EQ(nat64_ipv4_is_global(a), t[i].global);
+		end_case();
+	}
+	begin_case("prefix_is_wkp: 64:ff9b::/96 only");
+	txt6("64:ff9b::", &p);
+	CHECK_TRUE(nat64_prefix_is_wkp(&p, 96));
+	CHECK_TRUE(!nat64_prefix_is_wkp(&p, 64));
+	txt6("64:ff9b:1::", &p);
+	CHECK_TRUE(!nat64_prefix_is_wkp(&p, 96));
+	end_case();
+}
+
 int main(void)
 {
+	t_global();
 	t_rfc_table();
 	t_roundtrip();
 	t_check_lengths();
