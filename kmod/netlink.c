@@ -7,6 +7,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/route.h>
+#include <linux/inetdevice.h>
 #include "nat64.h"
 
 static struct genl_family nat64_family;
@@ -190,7 +191,10 @@ static int nat64_pool4_publish(struct nat64_net *nn, struct nat64_pool4 *new)
  */
 static bool nat64_pool4_hits_local(struct net *net, const struct nat64_pool4_entry *e)
 {
-	u32 i, n = 1u << (32 - e->plen);
+	u32 mask = ~0u << (32 - e->plen);
+	const struct in_ifaddr *ifa;
+	struct net_device *dev;
+	bool hit = false;
 	int lo, hi;
 
 	if (e->proto == IPPROTO_ICMP)
@@ -198,10 +202,18 @@ static bool nat64_pool4_hits_local(struct net *net, const struct nat64_pool4_ent
 	inet_get_local_port_range(net, &lo, &hi);
 	if (e->pmax < lo || e->pmin > hi)
 		return false;
-	for (i = 0; i < n && i < 256; i++)
-		if (inet_addr_type(net, htonl(ntohl(e->addr) + i)) == RTN_LOCAL)
-			return true;
-	return false;
+	rcu_read_lock();
+	for_each_netdev_rcu(net, dev) {
+		struct in_device *in_dev = __in_dev_get_rcu(dev);
+
+		if (!in_dev)
+			continue;
+		in_dev_for_each_ifa_rcu(ifa, in_dev)
+			if ((ntohl(ifa->ifa_local) & mask) == ntohl(e->addr))
+				hit = true;
+	}
+	rcu_read_unlock();
+	return hit;
 }
 
 static int nat64_pool4_doit(struct sk_buff *skb, struct genl_info *info)
@@ -658,7 +670,7 @@ static void nat64_event(struct nat64_net *nn, const void *obj, bool session, u8 
 	hdr = genlmsg_put(msg, 0, 0, &nat64_family, 0, NAT64_CMD_EVENT);
 	if (!hdr ||
 	    nla_put_u8(msg, NAT64_A_EVENT, ev) || nla_put_u8(msg, NAT64_A_REASON, reason) ||
-	    nla_put_u64_64bit(msg, NAT64_A_TIME_MS, ktime_get_real_ns() / NSEC_PER_MSEC,
+	    nla_put_u64_64bit(msg, NAT64_A_TIME_MS, ktime_to_ms(ktime_get_real()),
 			      NAT64_A_PAD) ||
 	    (session ? nat64_fill_session(msg, obj) : nat64_fill_bib(msg, obj))) {
 		nlmsg_free(msg);

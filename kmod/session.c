@@ -93,8 +93,10 @@ static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 
 	rhashtable_remove_fast(&nn->sess6, &s->node6, nat64_sess6_params);
 	rhashtable_remove_fast(&nn->sess4, &s->node4, nat64_sess4_params);
 	atomic_dec(&nn->nsessions);
+	/* a dynamic binding goes with its last session, for the same reason */
 	if (!--b->sessions && !b->is_static)
-		nat64_bib_remove(nn, b, NAT64_RSN_LAST_SESSION);
+		nat64_bib_remove(nn, b, reason == NAT64_RSN_EXPIRED ?
+				 NAT64_RSN_LAST_SESSION : reason);
 	call_rcu(&s->rcu, nat64_sess_free_rcu);
 }
 

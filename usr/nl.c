@@ -2,10 +2,12 @@
 /*
  * nat64ctl: generic netlink plumbing.
  *
- * One request per run: the socket is opened (in the network namespace given
- * with -n) on the first nl_run(), after the command line has been parsed.
+ * The socket is opened (in the network namespace given with -n) on the first
+ * nl_run(), after the command line (or the whole -f file) has been parsed;
+ * requests then go one at a time, each waiting for its ACK or end of dump.
  * Kernel errors are reported as "nat64ctl: <extack message>", or strerror()
- * of the error when the kernel sent no message.
+ * of the error when the kernel sent no message. nl_listen() receives the
+ * multicast messages of a group instead (monitor).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +31,7 @@
 #endif
 
 const char *nl_netns;
+const char *nl_errctx = "";
 static struct nl_sock *sk;
 static int family;
 
@@ -69,6 +72,11 @@ static const struct nla_policy policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_CFG_TCP_TRANS_TIMEOUT]	= { .type = NLA_U32 },
 	[NAT64_A_CFG_ICMP_TIMEOUT]	= { .type = NLA_U32 },
 	[NAT64_A_CFG_MAX_SESSIONS]	= { .type = NLA_U32 },
+	[NAT64_A_EVENT]			= { .type = NLA_U8 },
+	[NAT64_A_REASON]		= { .type = NLA_U8 },
+	[NAT64_A_TIME_MS]		= { .type = NLA_U64 },
+	[NAT64_A_CFG_WKP_GLOBAL_ONLY]	= { .type = NLA_U8 },
+	[NAT64_A_CFG_DROP_EXTERNAL_TCP]	= { .type = NLA_U8 },
 };
 
 /*
@@ -228,7 +236,7 @@ static int ack_cb(struct nl_msg *msg, void *arg)
 
 	extack(nlh, err_tlv_off(nlh, nlmsg_data(nlh)), warn, sizeof(warn));
 	if (warn[0])
-		fprintf(stderr, "nat64ctl: warning: %s\n", warn);
+		fprintf(stderr, "nat64ctl: %swarning: %s\n", nl_errctx, warn);
 	x->done = true;
 	return NL_STOP;
 }
@@ -255,14 +263,18 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[NAT64_A_MAX + 1];
 	struct xfer *x = arg;
+	int ret;
 
 	if (!x->row)
 		return NL_SKIP;
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NAT64_A_MAX, policy) < 0) {
-		fputs("nat64ctl: warning: ignoring a malformed reply\n", stderr);
+		fputs("nat64ctl: warning: ignoring a malformed message\n", stderr);
 		return NL_SKIP;
 	}
-	return x->row(tb, x->arg);
+	ret = x->row(tb, x->arg);
+	if (ret == NL_STOP)
+		x->done = true;
+	return ret;
 }
 
 /*
@@ -301,9 +313,62 @@ int nl_run(struct nl_msg *msg, row_cb_t row, void *arg)
 	nl_cb_put(cb);
 
 	if (x.err) {
-		fprintf(stderr, "nat64ctl: %s\n", x.msg[0] ? x.msg : strerror(x.err));
+		fprintf(stderr, "nat64ctl: %s%s\n", nl_errctx,
+			x.msg[0] ? x.msg : strerror(x.err));
 		return -1;
 	}
+	if (err < 0) {
+		fprintf(stderr, "nat64ctl: %snetlink: %s\n", nl_errctx, nl_geterror(err));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Join the multicast group of the family and call row for each message
+ * until it returns NL_STOP. Returns 0 then, or -1 once an error is printed.
+ * Joining may need CAP_NET_ADMIN: the error is the kernel's.
+ */
+int nl_listen(const char *group, row_cb_t row, void *arg)
+{
+	struct xfer x = { .row = row, .arg = arg };
+	struct nl_cb *cb;
+	int grp, err = 0;
+
+	if (!sk && nl_open())
+		return -1;
+	grp = genl_ctrl_resolve_grp(sk, NAT64_GENL_NAME, group);
+	if (grp < 0) {
+		fprintf(stderr, "nat64ctl: the nat64 module has no \"%s\" group (an older module?): %s\n",
+			group, nl_geterror(grp));
+		return -1;
+	}
+	/* setsockopt() rather than nl_socket_add_membership(): keeps errno */
+	if (setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+		       &grp, sizeof(grp))) {
+		fprintf(stderr, "nat64ctl: cannot join the nat64 \"%s\" group: %s\n",
+			group, strerror(errno));
+		return -1;
+	}
+	/* multicast messages carry sequence number 0 */
+	nl_socket_disable_seq_check(sk);
+	/* bursts (a flush removes every session at once); capped by rmem_max */
+	nl_socket_set_buffer_size(sk, 4 << 20, 0);
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		oom();
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &x);
+	while (!x.done) {
+		err = nl_recvmsgs(sk, cb);
+		if (err == -NLE_NOMEM) {	/* ENOBUFS: the socket overflowed */
+			fputs("nat64ctl: warning: events were lost (receive buffer full)\n",
+			      stderr);
+			err = 0;
+		} else if (err < 0) {
+			break;
+		}
+	}
+	nl_cb_put(cb);
 	if (err < 0) {
 		fprintf(stderr, "nat64ctl: netlink: %s\n", nl_geterror(err));
 		return -1;

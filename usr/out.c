@@ -142,6 +142,21 @@ void out_print(struct out *o, FILE *f)
 	free(o->buf);
 }
 
+/* Drop what was collected. */
+void out_free(struct out *o)
+{
+	size_t i;
+
+	if (o->json) {
+		fclose(o->f);
+		free(o->buf);
+		return;
+	}
+	for (i = 0; i < o->ncells; i++)
+		free(o->cells[i]);
+	free(o->cells);
+}
+
 /* Comma and "key": before a value inside an object or array. */
 static void jw_key(struct out *o, const char *key)
 {
