@@ -160,7 +160,7 @@ def t_monitor():
                 ev = [json.loads(line) for line in lines]
                 got = [(e["event"], e["reason"]) for e in ev]
                 want = [("bib-add", None), ("session-add", None),
-                        ("session-del", "flushed"), ("bib-del", "last-session")]
+                        ("session-del", "flushed"), ("bib-del", "flushed")]
                 if got != want:
                     return "events %s" % got
                 for e in ev:
@@ -184,7 +184,7 @@ def t_monitor():
                 want = ["bib add udp %s %s" % (t6, t4),
                         "session add udp %s %s %s %s" % (t6, r6, t4, r4),
                         "session del udp %s %s %s %s reason flushed" % (t6, r6, t4, r4),
-                        "bib del udp %s %s reason last-session" % (t6, t4)]
+                        "bib del udp %s %s reason flushed" % (t6, t4)]
                 for line, w in zip(lines, want):
                     stamp, _, rest = line.partition(" ")
                     if rest != w or len(stamp) != 24 or not stamp.endswith("Z"):
