@@ -81,6 +81,30 @@ static inline u32 nat64_pseudo4(__be32 s, __be32 d, u16 len, u8 proto)
 	return nat64_sum(sum, tail, 4);
 }
 
+/*
+ * Give the TCP/UDP header @l4 the ports @sport and @dport, and return its
+ * checksum @check updated for them and for a pseudo-header whose changing
+ * part summed to @old and now sums to @new.
+ */
+static inline __sum16 nat64_l4_rewrite(u8 *l4, u8 proto, __sum16 check, u32 old,
+				       u32 new, __be16 sport, __be16 dport, bool partial)
+{
+	if (partial) {
+		/* the ports are summed at transmit, the pseudo-header now */
+		memcpy(l4, &sport, 2);
+		memcpy(l4 + 2, &dport, 2);
+		return nat64_csum_update_partial(check, old, new);
+	}
+	old = nat64_sum(old, l4, 4);
+	memcpy(l4, &sport, 2);
+	memcpy(l4 + 2, &dport, 2);
+	new = nat64_sum(new, l4, 4);
+	check = nat64_csum_update(check, old, new);
+	if (proto == IPPROTO_UDP && !check)
+		check = (__force __sum16)0xffff;	/* RFC 768 */
+	return check;
+}
+
 /* IPv4 header checksum over @len bytes. */
 static inline __sum16 nat64_ip4_csum(const void *iph, size_t len)
 {

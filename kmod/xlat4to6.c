@@ -92,19 +92,8 @@ int nat64_xlat_4to6(const struct nat64_pkt4 *p, const struct nat64_xl6 *x,
 	} else {
 		old = nat64_sum(nat64_sum(0, &p->saddr, 4), &p->daddr, 4);
 		new = nat64_sum(nat64_sum(0, &x->saddr, 16), &x->daddr, 16);
-		if (partial) {
-			check = nat64_csum_update_partial(check, old, new);
-			old = 0;
-			new = 0;
-		}
-		old = nat64_sum(old, l4, 4);
-		memcpy(l4, &x->sport, 2);
-		memcpy(l4 + 2, &x->dport, 2);
-		new = nat64_sum(new, l4, 4);
-		if (!partial)
-			check = nat64_csum_update(check, old, new);
-		if (p->l4.proto == IPPROTO_UDP && !check && !partial)
-			check = (__force __sum16)0xffff;
+		check = nat64_l4_rewrite(l4, p->l4.proto, check, old, new, x->sport,
+					 x->dport, partial);
 	}
 	memcpy(l4 + coff, &check, 2);
 
