@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, host side: dependencies, Jool for the test kernel, build,
+# one VM boot running tests/bench/guest.sh, then the table.
+#
+#   tests/bench.sh            full run (3 rounds, ~15-20 min under TCG)
+#   tests/bench.sh --smoke    one short round (< 3 min), ends "N passed, N failed"
+#   tests/bench.sh --profile  full run plus perf profiles of both translators
+#
+# Environment: BENCH_ROUNDS, BENCH_WINDOW, BENCH_WARMUP, BENCH_SCALE,
+# BENCH_SCALE_BIG (empty: no 1M step), BENCH_CONTENDERS, BENCH_IPERF_T are
+# passed to the guest; BENCH_OUT (results folder, default
+# tests/bench/results/last), BENCH_VM_TIMEOUT.
+set -eu
+cd "$(dirname "$0")/../.."
+TOP=$PWD
+SMOKE=
+ARGS=()
+for a in "$@"; do
+	case $a in
+	--smoke) SMOKE=--smoke; ARGS+=("$a") ;;
+	--profile) ARGS+=("$a") ;;
+	-h|--help) sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "usage: tests/bench.sh [--smoke] [--profile]" >&2; exit 2 ;;
+	esac
+done
+T0=$(date +%s)
+
+# --- dependencies (the test bed's, plus Jool, ethtool, iperf3, perf)
+tests/deps.sh
+PKGS="jool-dkms jool-tools ethtool iperf3 nftables linux-perf python3"
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "bench: missing packages; run as root:"
+		echo "  apt-get install -y$missing"
+		exit 1
+	fi
+	echo "bench: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+KVER=$(tests/kver.sh)
+
+# --- Jool's module for the kernel the VM boots (DKMS builds it for the
+# installed headers; make sure KVER is among them)
+if ! modinfo -k "$KVER" jool >/dev/null 2>&1; then
+	jv=$(dkms status jool 2>/dev/null | head -n1 | sed -E 's|^jool[/,] *([^,: ]+).*|\1|')
+	[ -n "$jv" ] || jv=$(dpkg-query -W -f='${Version}' jool-dkms | sed 's/-[^-]*$//')
+	echo "bench: building jool/$jv for $KVER with DKMS"
+	dkms build "jool/$jv" -k "$KVER" >/dev/null 2>&1 || true
+	dkms install "jool/$jv" -k "$KVER" >/dev/null 2>&1 || true
+	modinfo -k "$KVER" jool >/dev/null 2>&1 || {
+		echo "bench: no jool.ko for $KVER (dkms build jool/$jv -k $KVER)"
+		exit 1
+	}
+fi
+
+# --- build
+make -s module KDIR="/lib/modules/$KVER/build"
+make -s nat64ctl
+
+# --- one VM boot.  -S: no slub_debug (it slows every allocation and pads
+# every object); slab_nomerge: our caches and Jool's stay separate, so
+# /proc/slabinfo counts their objects only.
+OUT=${BENCH_OUT:-$TOP/tests/bench/results/last}
+mkdir -p "$OUT"
+ENVS=(-e "BENCH_OUT=$OUT")
+for v in BENCH_ROUNDS BENCH_WINDOW BENCH_WARMUP BENCH_SCALE BENCH_SCALE_BIG \
+	BENCH_CONTENDERS BENCH_IPERF_T; do
+	[ -z "${!v+x}" ] || ENVS+=(-e "$v=${!v}")
+done
+if [ -n "$SMOKE" ]; then TMO=${BENCH_VM_TIMEOUT:-600}; else TMO=${BENCH_VM_TIMEOUT:-2400}; fi
+rc=0
+tests/vm/run.sh -k "$KVER" -c 2 -m 4096 -S -a slab_nomerge -t "$TMO" -o "$OUT/console.log" \
+	"${ENVS[@]}" -- tests/bench/guest.sh ${ARGS[@]+"${ARGS[@]}"} || rc=$?
+
+echo
+echo "=== make bench${SMOKE:+ --smoke}: $(($(date +%s) - T0)) s in all (VM status $rc, console: $OUT/console.log)"
+rrc=0
+python3 tests/bench/report.py "$OUT" $SMOKE || rrc=$?
+[ "$rc" = 0 ] || exit "$rc"
+exit "$rrc"
