@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -101,6 +102,31 @@ class Tap:
                 continue
             if match(data):
                 return data
+
+    def close(self):
+        self.s.close()
+
+
+class UdpEcho(threading.Thread):
+    """UDP echo in a namespace; remembers the peers it saw."""
+
+    def __init__(self, ns, addr, port, family=socket.AF_INET):
+        super().__init__(daemon=True)
+        with netns(ns):
+            self.s = socket.socket(family, socket.SOCK_DGRAM)
+            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.s.bind((addr, port))
+        self.peers = []
+        self.start()
+
+    def run(self):
+        while True:
+            try:
+                data, peer = self.s.recvfrom(65535)
+            except OSError:
+                return
+            self.peers.append(peer)
+            self.s.sendto(data, peer)
 
     def close(self):
         self.s.close()

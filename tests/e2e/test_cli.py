@@ -18,7 +18,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nsutil import CTL, Results, ctl, ctl_ok, ctlj, embed, netns, run  # noqa: E402
+from nsutil import CTL, Results, UdpEcho, ctl, ctl_ok, ctlj, embed, netns, run  # noqa: E402
 
 C6 = "2001:db8:6::2"
 S4 = "192.0.2.2"
@@ -54,31 +54,6 @@ def write(name, text):
     with open(path, "w") as f:
         f.write(text)
     return path
-
-
-class UdpEcho(threading.Thread):
-    """UDP echo in a namespace; remembers the peers it saw."""
-
-    def __init__(self, ns, addr, port):
-        super().__init__(daemon=True)
-        with netns(ns):
-            self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            self.s.bind((addr, port))
-        self.peers = []
-        self.start()
-
-    def run(self):
-        while True:
-            try:
-                data, peer = self.s.recvfrom(65535)
-            except OSError:
-                return
-            self.peers.append(peer)
-            self.s.sendto(data, peer)
-
-    def close(self):
-        self.s.close()
 
 
 def genl_joined(pid, ns="xlat"):

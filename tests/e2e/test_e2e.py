@@ -16,8 +16,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nsutil import (Results, Tap, ctl, ctl_ok, ctlj, embed, inet_csum, mac_of,  # noqa: E402
-                    netns, run, stats)
+from nsutil import (Results, Tap, UdpEcho, ctl, ctl_ok, ctlj, embed, inet_csum,  # noqa: E402
+                    mac_of, netns, run, stats)
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
 from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6  # noqa: E402
@@ -47,30 +47,6 @@ def sessions(proto=None):
 
 
 # --- servers -------------------------------------------------------------
-
-class UdpEcho(threading.Thread):
-    """UDP echo in a namespace; remembers the peers it saw."""
-
-    def __init__(self, ns, addr, port, family=socket.AF_INET):
-        super().__init__(daemon=True)
-        with netns(ns):
-            self.s = socket.socket(family, socket.SOCK_DGRAM)
-            self.s.bind((addr, port))
-        self.peers = []
-        self.start()
-
-    def run(self):
-        while True:
-            try:
-                data, peer = self.s.recvfrom(65535)
-            except OSError:
-                return
-            self.peers.append(peer)
-            self.s.sendto(data, peer)
-
-    def close(self):
-        self.s.close()
-
 
 class TcpSink(threading.Thread):
     """TCP server: reads until EOF, answers the SHA-256 and the bytes read."""
