@@ -7,6 +7,7 @@
 #   make dkms-install source into /usr/src/nat64-$(VERSION), dkms add/build/install
 #   make check        every test: unit, build, DKMS, VM end to end (installs deps as root)
 #   make check-quick  the same without the VM
+#   make check-debug  the VM tests on a KASAN/lockdep/kmemleak kernel built from linux-source-6.1
 #   make demo         DNS64 + NAT64 user story in a VM
 #   make bench        (see README)
 
@@ -44,6 +45,9 @@ check:
 check-quick:
 	tests/check.sh --no-vm
 
+check-debug:
+	tests/kernel/e2e.sh
+
 demo:
 	tests/demo.sh
 
@@ -56,4 +60,4 @@ clean:
 	-$(MAKE) -C tests/unit clean
 	-$(MAKE) -C tests/fuzz clean
 
-.PHONY: all module nat64ctl install dkms-install check check-quick demo bench clean
+.PHONY: all module nat64ctl install dkms-install check check-quick check-debug demo bench clean

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run a command as root inside a throw-away qemu VM booting a Debian kernel,
-# with the host's / shared read-only and this work tree read-write (at the
-# same path).  The guest's console is streamed to stdout and saved to a log.
+# Run a command as root inside a throw-away qemu VM booting a Debian kernel
+# (or, with -K, the debug kernel of tests/kernel/build.sh), with the host's /
+# shared read-only and this work tree read-write (at the same path).  The
+# guest's console is streamed to stdout and saved to a log.
 #
 #   tests/vm/run.sh [options] -- COMMAND [ARGS...]
 #   tests/vm/run.sh --scan LOGFILE
@@ -21,10 +22,13 @@ Boots the Debian kernel KVER under qemu (TCG), runs COMMAND as root in the
 work tree (cwd = the work tree's top), exits with its status.
 
   -k KVER     kernel version (default: newest /boot/vmlinuz-* with /lib/modules/KVER)
+  -K DIR      boot the debug kernel in DIR (tests/kernel/build.sh prints it:
+              NAT64_DEBUG_KERNEL=DIR) instead of Debian's; its modules tree
+              DIR/lib/modules/KVER is the guest's /lib/modules/KVER
   -m MEM_MB   guest memory (default 2048)
   -t SECONDS  timeout for the whole run (default 1200)
   -c CPUS     guest CPUs (default 2)
-  -S          no slub_debug=FZPU
+  -S          no slub_debug=FZPU (the default with -K: KASAN is on)
   -L LEVEL    guest console loglevel (default 5: warnings and worse; 8: all)
   -a ARG      append ARG to the kernel command line (repeatable)
   -e NAME=VAL set an environment variable for COMMAND (repeatable)
@@ -46,6 +50,11 @@ Kernel command line: console=ttyS0 panic=-1 panic_on_warn=1 oops=panic quiet
 printk.time=1 slub_debug=FZPU [-a ...]; kernel.panic_on_oops=1; messages of
 level < -L reach the console.  The command's output and the kernel's are
 streamed on stdout; the run fails on any kernel WARNING/BUG/Oops/... line.
+When the kernel has kmemleak (-K), it is scanned after the command (twice,
+NAT64_VM_KMEMLEAK_PAUSE seconds apart, default 5; each scan at most
+NAT64_VM_KMEMLEAK_TIMEOUT seconds, default 300, else the run fails) with its
+reports on the console, so a leak fails the run; NAT64_VM_KMEMLEAK=0 skips
+the scan.
 EOF
 }
 
@@ -73,6 +82,55 @@ shquote() {
 	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
 }
 
+# Guest side, with -K (sh, in the chroot, before the command): the host's
+# /lib/modules has nothing for the debug kernel, so a tmpfs goes over it with
+# the kernel's modules tree (9p share "nat64mods") at KVER, and modprobe finds
+# built-ins (modules.builtin) and modules.  guest-init.sh could not load
+# Debian's overlay.ko and mounted a plain tmpfs on /var/lib: overlayfs is
+# built in here, so the host's /var/lib comes back, with writes in memory.
+GUEST_DBGK_SETUP=$(cat <<'EOF'
+if [ ! -e "$_nat64_mods/modules.dep" ]; then
+	mount -t tmpfs -o mode=0755 tmpfs /lib/modules &&
+	mkdir -p "$_nat64_mods" &&
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro,cache=loose \
+		nat64mods "$_nat64_mods" || {
+		echo "nat64-vm: cannot mount the debug kernel's modules at $_nat64_mods"
+		exit 125
+	}
+fi
+if [ "$(awk '$2 == "/var/lib" { t = $3 } END { print t }' /proc/mounts)" = tmpfs ] &&
+   grep -qw overlay /proc/filesystems && umount /var/lib; then
+	mkdir -p /run/.nat64-varlib/upper /run/.nat64-varlib/work
+	mount -t overlay -o lowerdir=/var/lib,upperdir=/run/.nat64-varlib/upper,workdir=/run/.nat64-varlib/work \
+		overlay /var/lib || mount -t tmpfs -o mode=0755 tmpfs /var/lib
+fi
+EOF
+)
+
+# Guest side, after the command, on kernels with kmemleak: two scans (a
+# pause between them), the kernel printing each new leak on the console
+# (verbose=1: "kmemleak: unreferenced object ..." fails the run), then the
+# full report on the console.
+GUEST_KMEMLEAK_SCAN=$(cat <<'EOF'
+_nat64_kml=/sys/kernel/debug/kmemleak
+if [ -e "$_nat64_kml" ]; then
+	_nat64_t0=$(date +%s)
+	echo 1 >/sys/module/kmemleak/parameters/verbose 2>/dev/null
+	# A scan stops when its writer gets a signal: timeout bounds it.
+	if timeout "$_nat64_kml_timeout" sh -c 'echo scan >"$1"' sh "$_nat64_kml" &&
+	   sleep "$_nat64_pause" &&
+	   timeout "$_nat64_kml_timeout" sh -c 'echo scan >"$1"' sh "$_nat64_kml"; then
+		_nat64_n=$(grep -c '^unreferenced object' "$_nat64_kml")
+		echo "nat64-vm: kmemleak: $_nat64_n suspected leaks (scans: $(($(date +%s) - _nat64_t0)) s)"
+		cat "$_nat64_kml"
+	else
+		echo "nat64-vm: kmemleak scan failed or took more than $_nat64_kml_timeout s (NAT64_VM_KMEMLEAK_TIMEOUT)"
+		[ "$_nat64_status" != 0 ] || _nat64_status=125
+	fi
+fi
+EOF
+)
+
 if [ "${1:-}" = "--scan" ]; then
 	[ $# -eq 2 ] || { usage >&2; exit 2; }
 	[ -r "$2" ] || die "cannot read $2"
@@ -84,17 +142,19 @@ if [ "${1:-}" = "--scan" ]; then
 fi
 
 KVER=
+DBGK=
 MEM=2048
 TIMEOUT=1200
 CPUS=2
-SLUB=1
+SLUB=
 LOGLEVEL=5
 LOG=
 APPEND=()
 ENVS=()
-while getopts "k:m:t:c:SL:a:e:o:h" opt; do
+while getopts "k:K:m:t:c:SL:a:e:o:h" opt; do
 	case $opt in
 	k) KVER=$OPTARG ;;
+	K) DBGK=$OPTARG ;;
 	m) MEM=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
 	c) CPUS=$OPTARG ;;
@@ -128,18 +188,33 @@ QEMU=${QEMU:-qemu-system-x86_64}
 
 command -v "$QEMU" >/dev/null || die "$QEMU not found (apt-get install qemu-system-x86)"
 
-if [ -z "$KVER" ]; then
-	for k in $(find /boot -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V -r); do
-		if [ -e "/lib/modules/$k/modules.dep" ]; then
-			KVER=$k
-			break
-		fi
-	done
-	[ -n "$KVER" ] || die "no /boot/vmlinuz-KVER with /lib/modules/KVER (apt-get install linux-image-amd64)"
+# MODROOT: where modprobe -d finds lib/modules/KVER on the host.
+MODROOT=/
+if [ -n "$DBGK" ]; then
+	# The debug kernel of tests/kernel/build.sh: DIR/{bzImage,vmlinux,
+	# kernelrelease,lib/modules/KVER}.
+	[ -z "$KVER" ] || die "-k and -K exclude each other"
+	DBGK=$(cd "$DBGK" 2>/dev/null && pwd -P) || die "no folder $DBGK (-K)"
+	KVER=$(cat "$DBGK/kernelrelease" 2>/dev/null) || die "no $DBGK/kernelrelease: not a tests/kernel/build.sh folder"
+	KERNEL=$DBGK/bzImage
+	MODROOT=$DBGK
+	[ -n "$SLUB" ] || SLUB=0
+else
+	if [ -z "$KVER" ]; then
+		for k in $(find /boot -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V -r); do
+			if [ -e "/lib/modules/$k/modules.dep" ]; then
+				KVER=$k
+				break
+			fi
+		done
+		[ -n "$KVER" ] || die "no /boot/vmlinuz-KVER with /lib/modules/KVER (apt-get install linux-image-amd64)"
+	fi
+	KERNEL=/boot/vmlinuz-$KVER
 fi
-KERNEL=/boot/vmlinuz-$KVER
+[ -n "$SLUB" ] || SLUB=1
+MODDIR=${MODROOT%/}/lib/modules/$KVER
 [ -r "$KERNEL" ] || die "cannot read $KERNEL"
-[ -e "/lib/modules/$KVER/modules.dep" ] || die "no /lib/modules/$KVER/modules.dep"
+[ -e "$MODDIR/modules.dep" ] || die "no $MODDIR/modules.dep"
 
 mkdir -p "$CACHE/logs"
 
@@ -164,7 +239,9 @@ extract_vmlinux() { # bzImage out
 	return 1
 }
 BOOTKERNEL=$KERNEL
-if [ "${NAT64_VM_PVH:-1}" = 1 ]; then
+# Not the debug kernel: its PVH entry code (xen_prepare_pvh) is
+# KASAN-instrumented and faults before KASAN is set up.
+if [ "${NAT64_VM_PVH:-1}" = 1 ] && [ -z "$DBGK" ]; then
 	kkey=$(sha256sum "$KERNEL" | cut -c1-16)
 	vmlinux=$CACHE/vmlinux-$KVER-$kkey
 	if [ -s "$vmlinux" ]; then
@@ -192,7 +269,8 @@ INIT=$HERE/guest-init.sh
 MODS=()
 for m in 9p 9pnet_virtio virtio_pci; do
 	# One module per call: further words would be taken as its parameters.
-	deps=$(modprobe -S "$KVER" --show-depends "$m") || die "modprobe -S $KVER --show-depends $m failed"
+	deps=$(modprobe -d "$MODROOT" -S "$KVER" --show-depends "$m") ||
+		die "modprobe -d $MODROOT -S $KVER --show-depends $m failed"
 	while read -r verb path _; do
 		[ "$verb" = insmod ] || continue # "builtin X" needs nothing
 		case " ${MODS[*]-} " in *" $path "*) continue ;; esac
@@ -266,12 +344,23 @@ trap 'echo "run.sh: interrupted" >&2; exit 130' INT TERM HUP
 		echo "export ${e%%=*}=$(shquote "${e#*=}")"
 	done
 	echo "export NAT64_VM_KVER=$(shquote "$KVER")"
+	if [ -n "$DBGK" ]; then
+		echo "_nat64_mods=$(shquote "/lib/modules/$KVER")"
+		printf '%s\n' "$GUEST_DBGK_SETUP"
+	fi
 	echo "cd $(shquote "$TOP") || exit 125"
-	printf 'exec'
+	# Not exec: the kmemleak scan (when the kernel has kmemleak) follows.
 	for a in "$@"; do
-		printf ' %s' "$(shquote "$a")"
+		printf '%s ' "$(shquote "$a")"
 	done
 	echo
+	echo '_nat64_status=$?'
+	if [ "${NAT64_VM_KMEMLEAK:-1}" = 1 ]; then
+		echo "_nat64_pause=$(shquote "${NAT64_VM_KMEMLEAK_PAUSE:-5}")"
+		echo "_nat64_kml_timeout=$(shquote "${NAT64_VM_KMEMLEAK_TIMEOUT:-300}")"
+		printf '%s\n' "$GUEST_KMEMLEAK_SCAN"
+	fi
+	echo 'exit $_nat64_status'
 } >"$RUNDIR/cmd.sh"
 
 [ -n "$LOG" ] || LOG=$CACHE/logs/console-$(date +%Y%m%d-%H%M%S)-$$.log
@@ -299,6 +388,10 @@ if [ -r "${NAT64_VM_BIOS:-/usr/share/qemu/qboot.rom}" ]; then
 	BIOS=(-bios "${NAT64_VM_BIOS:-/usr/share/qemu/qboot.rom}")
 fi
 read -r -a QEXTRA <<<"${NAT64_VM_QEMU_ARGS:-}"
+MODSHARE=()
+if [ -n "$DBGK" ]; then
+	MODSHARE=(-virtfs "$(share nat64mods "$MODDIR" ,readonly=on)")
+fi
 
 FIFO=$HOSTTMP/console
 mkfifo "$FIFO"
@@ -314,6 +407,7 @@ timeout -k 10 "$TIMEOUT" "$QEMU" \
 	-virtfs "$(share hostroot / ,readonly=on)" \
 	-virtfs "$(share worktree "$TOP" "")" \
 	-virtfs "$(share nat64run "$RUNDIR" "")" \
+	${MODSHARE[@]+"${MODSHARE[@]}"} \
 	${QEXTRA[@]+"${QEXTRA[@]}"} \
 	</dev/null >"$FIFO" 2>&1 &
 QPID=$!
