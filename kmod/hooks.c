@@ -3,7 +3,7 @@
  * Netfilter glue, the only file that touches struct sk_buff. PREROUTING
  * hooks take IPv6 packets to a prefix and IPv4 packets to pool4, translate
  * the headers in place and hand the packet back to the receive path of the
- * other family (netif_receive_skb), so it meets that family's PREROUTING
+ * other family (netif_receive_skb_core), so it meets that family's PREROUTING
  * (conntrack, rules), routing, FORWARD or INPUT, and POSTROUTING as if it had
  * arrived so.
  */
@@ -88,12 +88,13 @@ static int nat64_reinject(struct nat64_net *nn, struct sk_buff *skb, __be16 prot
 	nf_reset_ct(skb);
 	memset(skb->cb, 0, sizeof(skb->cb));
 	/*
-	 * In the receive softirq the packet goes on at once, one level deeper
-	 * (two for a hairpin); elsewhere (the box's own packets) through the
-	 * backlog.
+	 * With bottom halves off (receive softirq or threaded NAPI) a packet
+	 * that arrived goes on at once, one level deeper (two for a hairpin),
+	 * without RPS steering it into a backlog again; the box's own packets
+	 * (on the loopback device) go through the backlog.
 	 */
-	if (in_serving_softirq()) {
-		netif_receive_skb(skb);
+	if (in_softirq() && !(skb->dev->flags & IFF_LOOPBACK)) {
+		netif_receive_skb_core(skb);
 		return 0;
 	}
 	if (netif_rx(skb) == NET_RX_DROP) {
