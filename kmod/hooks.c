@@ -16,7 +16,10 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
+#include <net/icmp.h>
 #include <net/ip6_checksum.h>
+#include <net/route.h>
+#include <linux/icmpv6.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
@@ -374,6 +377,114 @@ static void nat64_local(struct sk_buff *skb, const struct nf_hook_state *state)
 	}
 }
 
+/*
+ * ICMPv4 error about @skb to its sender. Before routing a packet has no
+ * route, which icmp_send needs: the route back to the sender is used.
+ */
+static void nat64_icmp4_reply(struct net *net, struct sk_buff *skb, u8 type, u8 code)
+{
+	struct flowi4 fl4 = { .daddr = ip_hdr(skb)->saddr, .flowi4_mark = skb->mark };
+	struct rtable *rt;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return;
+	skb_dst_drop(skb);
+	skb_dst_set(skb, &rt->dst);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));	/* no options echoed */
+	local_bh_disable();
+	icmp_send(skb, type, code, 0);
+	local_bh_enable();
+}
+
+#define NAT64_SYN_HOLD	(6 * HZ)
+
+/*
+ * RFC 6146 3.5.2.2: an IPv4 SYN without binding is held 6 s; an IPv6 SYN
+ * opening the same flow meanwhile discards it, else port unreachable goes
+ * back. The list is bounded by max-stored-syns. Takes @skb on success.
+ */
+static int nat64_syn_hold(struct nat64_net *nn, struct sk_buff *skb,
+			  const struct nat64_skey4 *k)
+{
+	u32 max = READ_ONCE(nn->cfg.max_stored_syns);
+	struct nat64_syn *sy, *it;
+	int err = 0;
+
+	if (!max)
+		return NAT64_STAT_DROP_SYN_STORE_FULL;
+	sy = kmalloc(sizeof(*sy), GFP_ATOMIC);
+	if (!sy)
+		return NAT64_STAT_DROP_NOMEM;
+	spin_lock_bh(&nn->lock);
+	list_for_each_entry(it, &nn->syns, list) {
+		if (!memcmp(&it->k, k, sizeof(*k))) {
+			err = NAT64_STAT_DROP_SYN_RETRANS;
+			break;
+		}
+	}
+	if (!err && nn->nsyns >= max)
+		err = NAT64_STAT_DROP_SYN_STORE_FULL;
+	if (!err) {
+		/* kept without references to the device, route or conntrack */
+		nf_reset_ct(skb);
+		skb_dst_drop(skb);
+		skb->dev = NULL;
+		sy->k = *k;
+		sy->skb = skb;
+		sy->expires = jiffies + NAT64_SYN_HOLD;
+		list_add_tail(&sy->list, &nn->syns);
+		WRITE_ONCE(nn->nsyns, nn->nsyns + 1);
+		nat64_stat_inc(nn, SYN_STORED);
+	}
+	spin_unlock_bh(&nn->lock);
+	if (err)
+		kfree(sy);
+	return err;
+}
+
+/* An IPv6 SYN opened session @k: a held IPv4 SYN of it goes. Under nn->lock. */
+void nat64_syn_match(struct nat64_net *nn, const struct nat64_skey4 *k)
+{
+	struct nat64_syn *sy;
+
+	list_for_each_entry(sy, &nn->syns, list) {
+		if (!memcmp(&sy->k, k, sizeof(*k))) {
+			list_del(&sy->list);
+			WRITE_ONCE(nn->nsyns, nn->nsyns - 1);
+			kfree_skb(sy->skb);
+			kfree(sy);
+			nat64_stat_inc(nn, DROP_SYN_MATCHED);
+			return;
+		}
+	}
+}
+
+/* Answer held SYNs whose time is up (@all: free every one, no answer). */
+void nat64_syn_expire(struct nat64_net *nn, bool all)
+{
+	struct nat64_syn *sy, *tmp;
+	LIST_HEAD(done);
+
+	spin_lock_bh(&nn->lock);
+	list_for_each_entry_safe(sy, tmp, &nn->syns, list) {
+		if (!all && time_before(jiffies, sy->expires))
+			break;
+		list_move_tail(&sy->list, &done);
+		WRITE_ONCE(nn->nsyns, nn->nsyns - 1);
+	}
+	spin_unlock_bh(&nn->lock);
+	list_for_each_entry_safe(sy, tmp, &done, list) {
+		if (!all) {
+			nat64_icmp4_reply(nn->net, sy->skb, ICMP_DEST_UNREACH,
+					  ICMP_PORT_UNREACH);
+			nat64_stat_inc(nn, DROP_SYN_UNANSWERED);
+		}
+		kfree_skb(sy->skb);
+		kfree(sy);
+	}
+}
+
 static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
@@ -407,8 +518,12 @@ static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 		goto drop;
 	}
 	err = nat64_parse6(h, len, skb->len, &p);
-	if (err)
+	if (err) {
+		if (err == NAT64_STAT_DROP_SEGMENTS_LEFT &&
+		    state->hook == NF_INET_PRE_ROUTING)
+			icmpv6_send(skb, ICMPV6_PARAMPROB, ICMPV6_HDR_FIELD, p.err_ptr);
 		goto drop;
+	}
 	if (nat64_prefix_of(pf, &p.saddr)) {
 		err = NAT64_STAT_DROP_SRC_IN_PREFIX;
 		goto drop;
@@ -486,8 +601,12 @@ static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
 	err = nat64_parse4(h, len, skb->len, &p);
 	if (err == NAT64_STAT_DROP_PROTO)
 		return NF_ACCEPT;	/* not a protocol of ours: the box's own */
-	if (err)
+	if (err) {
+		if (err == NAT64_STAT_DROP_SOURCE_ROUTE &&
+		    state->hook == NF_INET_PRE_ROUTING)
+			nat64_icmp4_reply(state->net, skb, ICMP_DEST_UNREACH, ICMP_SR_FAILED);
 		goto drop;
+	}
 	if (p.l4.icmp_err) {
 		nat64_local(skb, state);
 		err = nat64_err4(nn, skb, &p, pool);
@@ -528,8 +647,15 @@ static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
 			}
 		}
 		s = nat64_sess_create4(nn, &k, &err);
-		if (!s)
+		if (!s) {
+			if (p.l4.proto == IPPROTO_TCP && state->hook == NF_INET_PRE_ROUTING &&
+			    (err == NAT64_STAT_DROP_NO_BIB || err == NAT64_STAT_DROP_FILTERED)) {
+				err = nat64_syn_hold(nn, skb, &k);
+				if (!err)
+					return NF_STOLEN;
+			}
 			goto drop;
+		}
 	}
 	nat64_sess_update(nn, s, false, p.l4.tcp_flags);
 	nat64_local(skb, state);

@@ -40,6 +40,8 @@ static int __net_init nat64_net_init(struct net *net)
 	nn->cfg.icmp_tmo = 60 * HZ;
 	nn->cfg.max_sessions = nat64_default_max_sessions();
 	nn->cfg.wkp_global_only = true;
+	nn->cfg.max_stored_syns = 64;
+	nn->cfg.sub_plen = 64;
 	get_random_bytes(&nn->port_key, sizeof(nn->port_key));
 	nn->stats = alloc_percpu(struct nat64_stats);
 	if (!nn->stats)

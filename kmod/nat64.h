@@ -39,6 +39,10 @@ struct nat64_config {
 	u32 max_sessions;
 	bool wkp_global_only;
 	bool drop_external_tcp;
+	bool adf;			/* address-dependent filtering */
+	u32 max_stored_syns;
+	u32 max_sess_per_sub;		/* 0: no limit */
+	u8 sub_plen;			/* changed under nn->lock, no sessions */
 };
 
 /* IPv6 side of a binding: the IPv6 host's transport address. */
@@ -62,6 +66,7 @@ struct nat64_bib {
 	struct rhash_head node4;
 	struct nat64_bkey6 k6;
 	struct nat64_bkey4 k4;
+	struct hlist_head sess_list;	/* its sessions; RCU, under nn->lock */
 	u32 sessions;			/* under nn->lock */
 	bool is_static;
 	bool dead;
@@ -94,16 +99,35 @@ struct nat64_session {
 	struct nat64_skey6 k6;
 	struct nat64_skey4 k4;
 	struct nat64_bib *bib;
+	struct hlist_node bib_node;	/* in bib->sess_list */
 	unsigned long expires;		/* jiffies; READ_ONCE/WRITE_ONCE */
 	u8 state;			/* TCP state; changed under nn->lock */
 	bool dead;
 	struct rcu_head rcu;
 };
 
+/* Sessions of one IPv6 subscriber (its address cut to cfg.sub_plen). */
+struct nat64_sub {
+	struct rhash_head node;
+	struct in6_addr key;
+	u32 sessions;			/* under nn->lock */
+	struct rcu_head rcu;
+};
+
+/* An IPv4 SYN without binding, held for a simultaneous open. */
+struct nat64_syn {
+	struct list_head list;
+	struct nat64_skey4 k;
+	unsigned long expires;
+	struct sk_buff *skb;
+};
+
 struct nat64_net {
 	struct net *net;
 	spinlock_t lock;		/* creation and removal of state */
-	struct rhashtable sess6, sess4, bib6, bib4;
+	struct rhashtable sess6, sess4, bib6, bib4, subs;
+	struct list_head syns;		/* oldest first, under lock */
+	unsigned int nsyns;
 	atomic_t nsessions;
 	atomic_t nbibs;
 	struct nat64_prefixes __rcu *prefixes;
@@ -138,6 +162,8 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 					 __be32 dst4, int *reason);
 struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 					 const struct nat64_skey4 *k, int *reason);
+bool nat64_adf_allows(const struct nat64_bib *b, __be32 remote);
+int nat64_sub_plen_set(struct nat64_net *nn, u8 plen);
 void nat64_sess_update(struct nat64_net *nn, struct nat64_session *s, bool from6,
 		       u8 tcp_flags);
 int nat64_bib_add_static(struct nat64_net *nn, const struct nat64_bkey6 *k6,
@@ -157,6 +183,9 @@ extern struct pernet_operations nat64_net_ops;
 /* hooks.c */
 int nat64_hooks_register(struct net *net);
 void nat64_hooks_unregister(struct net *net);
+/* IPv4 SYNs held for a simultaneous open (RFC 6146 3.5.2.2) */
+void nat64_syn_match(struct nat64_net *nn, const struct nat64_skey4 *k);
+void nat64_syn_expire(struct nat64_net *nn, bool all);
 
 /* netlink.c */
 int nat64_genl_init(void);

@@ -9,6 +9,7 @@
 #include <net/route.h>
 #include <linux/inetdevice.h>
 #include "nat64.h"
+#include "compat.h"
 
 static struct genl_family nat64_family;
 
@@ -18,6 +19,9 @@ static struct genl_family nat64_family;
 static struct netlink_range_validation nat64_tmo_range __ro_after_init = { .min = 1, .max = 86400 };
 static struct netlink_range_validation nat64_est_range __ro_after_init = { .min = 1, .max = 2592000 };
 static struct netlink_range_validation nat64_max_range __ro_after_init = { .min = 1, .max = 1u << 31 };
+
+static struct netlink_range_validation nat64_syns_range __ro_after_init = { .max = 4096 };
+static struct netlink_range_validation nat64_sub_range __ro_after_init = { .max = 1u << 31 };
 
 static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_PREFIX6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
@@ -39,6 +43,10 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_FORCE] = { .type = NLA_FLAG },
 	[NAT64_A_CFG_WKP_GLOBAL_ONLY] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NAT64_A_CFG_DROP_EXTERNAL_TCP] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NAT64_A_CFG_ADF] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NAT64_A_CFG_MAX_STORED_SYNS] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_syns_range),
+	[NAT64_A_CFG_MAX_SESS_PER_SUB] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_sub_range),
+	[NAT64_A_CFG_SUB_PREFIX_LEN] = NLA_POLICY_RANGE(NLA_U8, 32, 128),
 };
 
 static struct nat64_net *nat64_info_net(struct genl_info *info)
@@ -448,8 +456,8 @@ static int nat64_table_start(struct netlink_callback *cb, bool sessions)
 
 	if (!d)
 		return -ENOMEM;
-	if (info->attrs[NAT64_A_PROTO])
-		d->proto = nla_get_u8(info->attrs[NAT64_A_PROTO]);
+	if (nat64_dump_attrs(info)[NAT64_A_PROTO])
+		d->proto = nla_get_u8(nat64_dump_attrs(info)[NAT64_A_PROTO]);
 	rhashtable_walk_enter(sessions ? &nn->sess6 : &nn->bib6, &d->it);
 	cb->args[0] = (long)d;
 	return 0;
@@ -615,6 +623,10 @@ static int nat64_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, NAT64_A_CFG_MAX_SESSIONS, nn->cfg.max_sessions) ||
 	    nla_put_u8(msg, NAT64_A_CFG_WKP_GLOBAL_ONLY, nn->cfg.wkp_global_only) ||
 	    nla_put_u8(msg, NAT64_A_CFG_DROP_EXTERNAL_TCP, nn->cfg.drop_external_tcp) ||
+	    nla_put_u8(msg, NAT64_A_CFG_ADF, nn->cfg.adf) ||
+	    nla_put_u32(msg, NAT64_A_CFG_MAX_STORED_SYNS, nn->cfg.max_stored_syns) ||
+	    nla_put_u32(msg, NAT64_A_CFG_MAX_SESS_PER_SUB, nn->cfg.max_sess_per_sub) ||
+	    nla_put_u8(msg, NAT64_A_CFG_SUB_PREFIX_LEN, nn->cfg.sub_plen) ||
 	    nla_put_u32(msg, NAT64_A_SESSIONS, atomic_read(&nn->nsessions)) ||
 	    nla_put_u32(msg, NAT64_A_BIBS, atomic_read(&nn->nbibs))) {
 		nlmsg_free(msg);
@@ -626,8 +638,16 @@ static int nat64_config_get(struct sk_buff *skb, struct genl_info *info)
 
 static int nat64_config_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nat64_config *c = &nat64_info_net(info)->cfg;
+	struct nat64_net *nn = nat64_info_net(info);
+	struct nat64_config *c = &nn->cfg;
 	struct nlattr **a = info->attrs;
+
+	/* the one setting that can be refused goes first: all or nothing */
+	if (a[NAT64_A_CFG_SUB_PREFIX_LEN] &&
+	    nat64_sub_plen_set(nn, nla_get_u8(a[NAT64_A_CFG_SUB_PREFIX_LEN])))
+		return nat64_err(info, NAT64_A_CFG_SUB_PREFIX_LEN,
+				 "subscriber-prefix-len changes only without sessions: flush them first",
+				 -EBUSY);
 
 	if (a[NAT64_A_CFG_UDP_TIMEOUT])
 		WRITE_ONCE(c->udp_tmo, nla_get_u32(a[NAT64_A_CFG_UDP_TIMEOUT]) * HZ);
@@ -646,6 +666,12 @@ static int nat64_config_set(struct sk_buff *skb, struct genl_info *info)
 	if (a[NAT64_A_CFG_DROP_EXTERNAL_TCP])
 		WRITE_ONCE(c->drop_external_tcp,
 			   nla_get_u8(a[NAT64_A_CFG_DROP_EXTERNAL_TCP]));
+	if (a[NAT64_A_CFG_ADF])
+		WRITE_ONCE(c->adf, nla_get_u8(a[NAT64_A_CFG_ADF]));
+	if (a[NAT64_A_CFG_MAX_STORED_SYNS])
+		WRITE_ONCE(c->max_stored_syns, nla_get_u32(a[NAT64_A_CFG_MAX_STORED_SYNS]));
+	if (a[NAT64_A_CFG_MAX_SESS_PER_SUB])
+		WRITE_ONCE(c->max_sess_per_sub, nla_get_u32(a[NAT64_A_CFG_MAX_SESS_PER_SUB]));
 	return 0;
 }
 

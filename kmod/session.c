@@ -39,6 +39,13 @@ static const struct rhashtable_params nat64_bib6_params = {
 	.automatic_shrinking = true,
 };
 
+static const struct rhashtable_params nat64_sub_params = {
+	.key_len = sizeof(struct in6_addr),
+	.key_offset = offsetof(struct nat64_sub, key),
+	.head_offset = offsetof(struct nat64_sub, node),
+	.automatic_shrinking = true,
+};
+
 static const struct rhashtable_params nat64_bib4_params = {
 	.key_len = sizeof(struct nat64_bkey4),
 	.key_offset = offsetof(struct nat64_bib, k4),
@@ -81,6 +88,89 @@ static void nat64_bib_remove(struct nat64_net *nn, struct nat64_bib *b, u8 reaso
 	call_rcu(&b->rcu, nat64_bib_free_rcu);
 }
 
+/* The subscriber of IPv6 host @a: its address cut to cfg.sub_plen. */
+static void nat64_sub_key(const struct nat64_net *nn, const struct in6_addr *a,
+			  struct in6_addr *key)
+{
+	unsigned int plen = nn->cfg.sub_plen, i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned int bits = min(plen, 32u);
+
+		key->s6_addr32[i] = bits ? a->s6_addr32[i] & htonl(~0u << (32 - bits)) : 0;
+		plen -= bits;
+	}
+}
+
+/* Under nn->lock. */
+static struct nat64_sub *nat64_sub_find(struct nat64_net *nn, const struct in6_addr *a)
+{
+	struct in6_addr key;
+
+	nat64_sub_key(nn, a, &key);
+	return rhashtable_lookup_fast(&nn->subs, &key, nat64_sub_params);
+}
+
+static void nat64_sub_free_rcu(struct rcu_head *h)
+{
+	kfree(container_of(h, struct nat64_sub, rcu));
+}
+
+/* A subscriber entry without sessions goes; under nn->lock. */
+static void nat64_sub_put(struct nat64_net *nn, struct nat64_sub *sub)
+{
+	if (WARN_ON_ONCE(!sub))
+		return;
+	if (sub->sessions && --sub->sessions)
+		return;
+	rhashtable_remove_fast(&nn->subs, &sub->node, nat64_sub_params);
+	call_rcu(&sub->rcu, nat64_sub_free_rcu);
+}
+
+/*
+ * The subscriber entry of @a for one more session, created if needed;
+ * @limit: refuse beyond max-sessions-per-subscriber. Under nn->lock.
+ */
+static struct nat64_sub *nat64_sub_get(struct nat64_net *nn, const struct in6_addr *a,
+				       bool limit, int *reason)
+{
+	u32 max = READ_ONCE(nn->cfg.max_sess_per_sub);
+	struct nat64_sub *sub = nat64_sub_find(nn, a);
+
+	if (sub) {
+		if (limit && max && sub->sessions >= max) {
+			*reason = NAT64_STAT_DROP_SUBSCRIBER_LIMIT;
+			return NULL;
+		}
+		return sub;
+	}
+	sub = kzalloc(sizeof(*sub), GFP_ATOMIC);
+	if (!sub) {
+		*reason = NAT64_STAT_DROP_NOMEM;
+		return NULL;
+	}
+	nat64_sub_key(nn, a, &sub->key);
+	if (rhashtable_lookup_insert_fast(&nn->subs, &sub->node, nat64_sub_params)) {
+		kfree(sub);
+		*reason = NAT64_STAT_DROP_NOMEM;
+		return NULL;
+	}
+	return sub;
+}
+
+int nat64_sub_plen_set(struct nat64_net *nn, u8 plen)
+{
+	int err = 0;
+
+	spin_lock_bh(&nn->lock);
+	if (plen != nn->cfg.sub_plen && atomic_read(&nn->nsessions))
+		err = -EBUSY;
+	else
+		WRITE_ONCE(nn->cfg.sub_plen, plen);
+	spin_unlock_bh(&nn->lock);
+	return err;
+}
+
 /* Under nn->lock. */
 static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 reason)
 {
@@ -92,7 +182,9 @@ static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 
 	nat64_event_session(nn, s, NAT64_EV_SESSION_DEL, reason);
 	rhashtable_remove_fast(&nn->sess6, &s->node6, nat64_sess6_params);
 	rhashtable_remove_fast(&nn->sess4, &s->node4, nat64_sess4_params);
+	hlist_del_rcu(&s->bib_node);
 	atomic_dec(&nn->nsessions);
+	nat64_sub_put(nn, nat64_sub_find(nn, &s->k6.src));
 	/* a dynamic binding goes with its last session, for the same reason */
 	if (!--b->sessions && !b->is_static)
 		nat64_bib_remove(nn, b, reason == NAT64_RSN_EXPIRED ?
@@ -175,13 +267,24 @@ static unsigned long nat64_initial_tmo(struct nat64_net *nn, u8 proto)
 	}
 }
 
-/* Link a new session of @b into both tables; under nn->lock. */
+/*
+ * Link a new session of @b into both tables; under nn->lock. @from6: opened
+ * by the IPv6 host, which the per-subscriber limit refuses.
+ */
 static struct nat64_session *nat64_sess_insert(struct nat64_net *nn,
 					       struct nat64_session *s,
-					       struct nat64_bib *b, int *reason)
+					       struct nat64_bib *b, bool from6,
+					       int *reason)
 {
+	struct nat64_sub *sub;
 	int err;
 
+	sub = nat64_sub_get(nn, &s->k6.src, from6, reason);
+	if (!sub) {
+		kmem_cache_free(nat64_sess_cache, s);
+		return NULL;
+	}
+	sub->sessions++;
 	s->bib = b;
 	s->expires = jiffies + nat64_initial_tmo(nn, s->k6.proto);
 	err = rhashtable_lookup_insert_fast(&nn->sess4, &s->node4, nat64_sess4_params);
@@ -189,6 +292,7 @@ static struct nat64_session *nat64_sess_insert(struct nat64_net *nn,
 		*reason = err == -EEXIST ? NAT64_STAT_DROP_SESSION_CONFLICT :
 					   NAT64_STAT_DROP_NOMEM;
 		kmem_cache_free(nat64_sess_cache, s);
+		nat64_sub_put(nn, sub);
 		return NULL;
 	}
 	err = rhashtable_lookup_insert_fast(&nn->sess6, &s->node6, nat64_sess6_params);
@@ -197,8 +301,10 @@ static struct nat64_session *nat64_sess_insert(struct nat64_net *nn,
 					   NAT64_STAT_DROP_NOMEM;
 		rhashtable_remove_fast(&nn->sess4, &s->node4, nat64_sess4_params);
 		call_rcu(&s->rcu, nat64_sess_free_rcu);
+		nat64_sub_put(nn, sub);
 		return NULL;
 	}
+	hlist_add_head_rcu(&s->bib_node, &b->sess_list);
 	b->sessions++;
 	atomic_inc(&nn->nsessions);
 	nat64_stat_inc(nn, SESSION_CREATED);
@@ -227,6 +333,15 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 	s = rhashtable_lookup_fast(&nn->sess6, k, nat64_sess6_params);
 	if (s || nat64_full(nn, reason))
 		goto out;
+	if (READ_ONCE(nn->cfg.max_sess_per_sub)) {
+		/* refuse before a binding is made for nothing */
+		struct nat64_sub *sub = nat64_sub_find(nn, &k->src);
+
+		if (sub && sub->sessions >= READ_ONCE(nn->cfg.max_sess_per_sub)) {
+			*reason = NAT64_STAT_DROP_SUBSCRIBER_LIMIT;
+			goto out;
+		}
+	}
 	b = rhashtable_lookup_fast(&nn->bib6, &bk, nat64_bib6_params);
 	if (!b) {
 		b = nat64_bib_create(nn, &bk, reason);
@@ -243,7 +358,9 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 		s->k4.sport = k->dport;
 		s->k4.dport = b->k4.port;
 		s->k4.proto = k->proto;
-		s = nat64_sess_insert(nn, s, b, reason);
+		s = nat64_sess_insert(nn, s, b, true, reason);
+		if (s && nn->nsyns && k->proto == IPPROTO_TCP)
+			nat64_syn_match(nn, &s->k4);
 	}
 	if (!s && !b->sessions && !b->is_static)
 		nat64_bib_remove(nn, b, NAT64_RSN_LAST_SESSION);
@@ -271,6 +388,10 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 		*reason = NAT64_STAT_DROP_NO_BIB;
 		goto out;
 	}
+	if (READ_ONCE(nn->cfg.adf) && !b->is_static && !nat64_adf_allows(b, k->src)) {
+		*reason = NAT64_STAT_DROP_FILTERED;
+		goto out;
+	}
 	if (nat64_full(nn, reason))
 		goto out;
 	s = kmem_cache_zalloc(nat64_sess_cache, GFP_ATOMIC);
@@ -284,10 +405,24 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 	nat64_addr_embed(&pf->p[0].addr, pf->p[0].len, k->src, &s->k6.dst);
 	s->k6.dport = k->sport;
 	s->k6.proto = k->proto;
-	s = nat64_sess_insert(nn, s, b, reason);
+	s = nat64_sess_insert(nn, s, b, false, reason);
 out:
 	spin_unlock_bh(&nn->lock);
 	return s;
+}
+
+/*
+ * Address-dependent filtering (RFC 4787 5, RFC 6146 3.5.1.2): does binding
+ * @b have a session with IPv4 host @remote? Under RCU or nn->lock.
+ */
+bool nat64_adf_allows(const struct nat64_bib *b, __be32 remote)
+{
+	const struct nat64_session *s;
+
+	hlist_for_each_entry_rcu(s, &b->sess_list, bib_node)
+		if (s->k4.src == remote)
+			return true;
+	return false;
 }
 
 /* Per packet: TCP state and lifetime. No lock unless the TCP state changes. */
@@ -471,6 +606,8 @@ static void nat64_gc(struct work_struct *work)
 	struct nat64_session *s;
 	bool done = false;
 
+	if (READ_ONCE(nn->nsyns))
+		nat64_syn_expire(nn, false);
 	if (!nn->gc_walking) {
 		rhashtable_walk_enter(&nn->sess6, &nn->gc_iter);
 		nn->gc_walking = true;
@@ -507,9 +644,13 @@ int nat64_state_init(struct nat64_net *nn)
 	int err;
 
 	spin_lock_init(&nn->lock);
-	err = rhashtable_init(&nn->sess6, &nat64_sess6_params);
+	INIT_LIST_HEAD(&nn->syns);
+	err = rhashtable_init(&nn->subs, &nat64_sub_params);
 	if (err)
 		return err;
+	err = rhashtable_init(&nn->sess6, &nat64_sess6_params);
+	if (err)
+		goto err_sess6;
 	err = rhashtable_init(&nn->sess4, &nat64_sess4_params);
 	if (err)
 		goto err_sess4;
@@ -529,6 +670,8 @@ err_bib6:
 	rhashtable_destroy(&nn->sess4);
 err_sess4:
 	rhashtable_destroy(&nn->sess6);
+err_sess6:
+	rhashtable_destroy(&nn->subs);
 	return err;
 }
 
@@ -542,6 +685,11 @@ static void nat64_free_bib(void *ptr, void *arg)
 	kmem_cache_free(nat64_bib_cache, ptr);
 }
 
+static void nat64_free_sub(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
 /* The hooks are gone: nothing but this function sees the tables. */
 void nat64_state_exit(struct nat64_net *nn)
 {
@@ -552,6 +700,8 @@ void nat64_state_exit(struct nat64_net *nn)
 	rhashtable_free_and_destroy(&nn->sess6, nat64_free_sess, NULL);
 	rhashtable_destroy(&nn->bib4);
 	rhashtable_free_and_destroy(&nn->bib6, nat64_free_bib, NULL);
+	rhashtable_free_and_destroy(&nn->subs, nat64_free_sub, NULL);
+	nat64_syn_expire(nn, true);
 }
 
 int nat64_session_init(void)

@@ -19,9 +19,11 @@
 	X(DROP_BAD_HDR, "drop_bad_header",					\
 	  "malformed IP header (version, IHL, length fields)")		\
 	X(DROP_EXTHDR, "drop_ext_header",					\
-	  "IPv6 extension header not translatable (unknown, too many, or routing with segments left)") \
+	  "IPv6 extension headers not translatable (two fragment headers, too many, hop-by-hop not first)") \
+	X(DROP_SEGMENTS_LEFT, "drop_segments_left",				\
+	  "IPv6 routing header with segments left; parameter problem sent (RFC 7915 5.1)") \
 	X(DROP_SOURCE_ROUTE, "drop_source_route",				\
-	  "IPv4 packet with an unexpired source route option (RFC 7915 4.1)")	\
+	  "IPv4 packet with an unexpired source route; source route failed sent (RFC 7915 4.1)") \
 	X(DROP_FRAGMENT, "drop_fragment", "fragment seen (not reassembled)")	\
 	X(DROP_JUMBO, "drop_too_big",						\
 	  "packet too big to be represented in the other family")		\
@@ -46,6 +48,20 @@
 	  "TCP SYN from the IPv4 side refused by drop-external-tcp")		\
 	X(DROP_NO_BIB, "drop_no_binding",					\
 	  "IPv4 packet to a pool4 transport address without binding")		\
+	X(SYN_STORED, "syn_stored",						\
+	  "IPv4 SYN without binding held 6 s for a simultaneous open (RFC 6146 3.5.2.2)") \
+	X(DROP_SYN_UNANSWERED, "drop_syn_unanswered",				\
+	  "held IPv4 SYN: no IPv6 SYN in 6 s; port unreachable sent")		\
+	X(DROP_SYN_MATCHED, "drop_syn_matched",					\
+	  "held IPv4 SYN discarded: an IPv6 SYN opened that flow")		\
+	X(DROP_SYN_STORE_FULL, "drop_syn_store_full",				\
+	  "IPv4 SYN without binding: max-stored-syns are held already")		\
+	X(DROP_SYN_RETRANS, "drop_syn_retransmit",				\
+	  "IPv4 SYN without binding that is already held (retransmission)")	\
+	X(DROP_FILTERED, "drop_filtered",					\
+	  "IPv4 packet from a host the binding has no session with (address-dependent filtering)") \
+	X(DROP_SUBSCRIBER_LIMIT, "drop_subscriber_limit",			\
+	  "new flow refused: max-sessions-per-subscriber reached (RFC 6888)")	\
 	X(DROP_TCP_NO_SYN, "drop_tcp_no_session",				\
 	  "TCP segment without session that is not a SYN (RFC 6146 3.5.2)")	\
 	X(DROP_POOL4_EXHAUSTED, "drop_pool4_exhausted",				\

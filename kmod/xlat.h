@@ -46,6 +46,7 @@ struct nat64_pkt6 {
 	u8 tclass;
 	u8 hop_limit;
 	bool frag_ok;		/* arrived in fragments: IPv4 DF stays clear */
+	u16 err_ptr;		/* DROP_SEGMENTS_LEFT: offset of that field */
 	struct nat64_l4 l4;
 };
 

@@ -102,8 +102,11 @@ int nat64_parse6(const u8 *buf, unsigned int buflen, unsigned int pktlen,
 			return NAT64_STAT_DROP_TRUNCATED6;
 		if (nexthdr == NAT64_NH_FRAGMENT)
 			return NAT64_STAT_DROP_FRAGMENT;
-		if (nexthdr == NAT64_NH_ROUTING && buf[off + 3])
-			return NAT64_STAT_DROP_EXTHDR;	/* segments left */
+		if (nexthdr == NAT64_NH_ROUTING && buf[off + 3]) {
+			/* RFC 7915 5.1: parameter problem at Segments Left */
+			p->err_ptr = off + 3;
+			return NAT64_STAT_DROP_SEGMENTS_LEFT;
+		}
 		hlen = (buf[off + 1] + 1) * 8;
 		nexthdr = buf[off];
 		off += hlen;

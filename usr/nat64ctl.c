@@ -66,7 +66,10 @@ static const char where_usage[] =
 	"       PROTO := { tcp | udp | icmp }\n"
 	"       KEY := { udp-timeout | tcp-est-timeout | tcp-trans-timeout |\n"
 	"                icmp-timeout | max-sessions | wkp-global-only |\n"
-	"                drop-external-tcp }\n"
+	"                drop-external-tcp | address-dependent-filtering |\n"
+	"                max-stored-syns | max-sessions-per-subscriber |\n"
+	"                subscriber-prefix-len }\n"
+	"       on and off stand for 1 and 0.\n"
 	"       OPTIONS := { -j | --json | -n NETNS | --netns NETNS |\n"
 	"                    -h | --help | -V | --version }\n"
 	"COMMAND defaults to show. pool4 add/del without a protocol means all three.\n"
@@ -340,6 +343,11 @@ const struct cfg_key cfg_keys[] = {
 	{ "max-sessions", "max_sessions", NAT64_A_CFG_MAX_SESSIONS, 4, 0 },
 	{ "wkp-global-only", "wkp_global_only", NAT64_A_CFG_WKP_GLOBAL_ONLY, 1, 0 },
 	{ "drop-external-tcp", "drop_external_tcp", NAT64_A_CFG_DROP_EXTERNAL_TCP, 1, 0 },
+	{ "address-dependent-filtering", "address_dependent_filtering", NAT64_A_CFG_ADF, 1, 0 },
+	{ "max-stored-syns", "max_stored_syns", NAT64_A_CFG_MAX_STORED_SYNS, 4, 0 },
+	{ "max-sessions-per-subscriber", "max_sessions_per_subscriber",
+	  NAT64_A_CFG_MAX_SESS_PER_SUB, 4, 0 },
+	{ "subscriber-prefix-len", "subscriber_prefix_len", NAT64_A_CFG_SUB_PREFIX_LEN, 1, 0 },
 	/* read only */
 	{ "sessions", "sessions", NAT64_A_SESSIONS, 4, 0 },
 	{ "bibs", "bibs", NAT64_A_BIBS, 4, 0 },
@@ -404,8 +412,12 @@ static int do_config(int argc, char **argv, int cmd)
 			usage_err("unknown key \"%s\"", argv[i]);
 		if (i + 1 == argc)
 			usage_err("missing value for %s", argv[i]);
-		if (!parse_uint(argv[i + 1], cfg_keys[k].size == 1 ? UINT8_MAX : UINT32_MAX,
-				&val[k]))
+		if (cfg_keys[k].size == 1 && !strcmp(argv[i + 1], "on"))
+			val[k] = 1;
+		else if (cfg_keys[k].size == 1 && !strcmp(argv[i + 1], "off"))
+			val[k] = 0;
+		else if (!parse_uint(argv[i + 1],
+				     cfg_keys[k].size == 1 ? UINT8_MAX : UINT32_MAX, &val[k]))
 			usage_err("invalid value \"%s\" for %s", argv[i + 1], argv[i]);
 		set[k] = true;
 	}

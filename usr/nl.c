@@ -77,6 +77,10 @@ static const struct nla_policy policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_TIME_MS]		= { .type = NLA_U64 },
 	[NAT64_A_CFG_WKP_GLOBAL_ONLY]	= { .type = NLA_U8 },
 	[NAT64_A_CFG_DROP_EXTERNAL_TCP]	= { .type = NLA_U8 },
+	[NAT64_A_CFG_ADF]		= { .type = NLA_U8 },
+	[NAT64_A_CFG_MAX_STORED_SYNS]	= { .type = NLA_U32 },
+	[NAT64_A_CFG_MAX_SESS_PER_SUB]	= { .type = NLA_U32 },
+	[NAT64_A_CFG_SUB_PREFIX_LEN]	= { .type = NLA_U8 },
 };
 
 /*

@@ -33,7 +33,7 @@ else
 	ko "configure prefix and pool4"
 fi
 
-for t in tests/e2e/test_e2e.py tests/e2e/test_netlink.py tests/e2e/test_cli.py; do
+for t in ${E2E_SUITES:-tests/e2e/test_e2e.py tests/e2e/test_netlink.py tests/e2e/test_cli.py}; do
 	[ -f "$t" ] || continue
 	python3 "$t" | tee /tmp/e2e.out
 	p=$(grep -oE '^[0-9]+ passed' /tmp/e2e.out | tail -1 | grep -oE '[0-9]+' || echo 0)

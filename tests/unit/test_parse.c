@@ -345,15 +345,17 @@ static void t_ip6_ext(void)
 	free(s.b);
 	end_case();
 
-	begin_case("ipv6 routing header, segments left 1 or 255: drop_ext_header");
+	begin_case("ipv6 routing header, segments left 1 or 255: drop_segments_left, pointer");
 	e = ref_rthdr(ext, R_TCP, 1, 2);
 	s = smp_mk6("", &h, R_ROUTING, ext, e, R_TCP, l4, l, 0);
-	CHECK_RC(p6(s.b, s.len, s.len, &q), NAT64_STAT_DROP_EXTHDR);
+	CHECK_RC(p6(s.b, s.len, s.len, &q), NAT64_STAT_DROP_SEGMENTS_LEFT);
+	CHECK_EQ(q.err_ptr, 43);
 	free(s.b);
 	e = ref_opthdr(ext, R_ROUTING, 8);
 	e += ref_rthdr(ext + e, R_TCP, 255, 1);
 	s = smp_mk6("", &h, R_HOP, ext, e, R_TCP, l4, l, 0);
-	CHECK_RC(p6(s.b, s.len, s.len, &q), NAT64_STAT_DROP_EXTHDR);
+	CHECK_RC(p6(s.b, s.len, s.len, &q), NAT64_STAT_DROP_SEGMENTS_LEFT);
+	CHECK_EQ(q.err_ptr, 51);
 	free(s.b);
 	end_case();
 

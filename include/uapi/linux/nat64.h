@@ -85,6 +85,19 @@
  *	      section 3.1); ICMP errors from such routers still are
  *	NAT64_A_CFG_DROP_EXTERNAL_TCP u8, 0..1               (default 0): drop TCP
  *	      SYNs from the IPv4 side that would open a session (RFC 6146 3.5.2.2)
+ *	NAT64_A_CFG_ADF               u8, 0..1               (default 0): address-
+ *	      dependent filtering (RFC 4787 5): an IPv4 packet to a binding opens
+ *	      a session only if the binding has a session with its source address
+ *	NAT64_A_CFG_MAX_STORED_SYNS   u32, 0..4096           (default 64): IPv4 SYNs
+ *	      to a pool4 address without binding held 6 s for a simultaneous
+ *	      open, then answered with ICMP port unreachable (RFC 6146 3.5.2.2);
+ *	      0 drops them at once
+ *	NAT64_A_CFG_MAX_SESS_PER_SUB  u32, 0..2^31           (default 0 = no limit):
+ *	      sessions an IPv6 subscriber may open (RFC 6888 REQ-4); inbound
+ *	      sessions to its bindings count but are not refused
+ *	NAT64_A_CFG_SUB_PREFIX_LEN    u8, 32..128            (default 64): the IPv6
+ *	      prefix length that makes a subscriber; changes only while there
+ *	      are no sessions (EBUSY otherwise)
  *	The UDP and TCP established minimums of RFC 6146 (120 s, 7200 s) are not
  *	enforced, so that tests can use short timeouts; nat64ctl warns below them.
  */
@@ -180,6 +193,10 @@ enum nat64_attr {
 	NAT64_A_TIME_MS,		/* u64: wall clock, ms since the epoch */
 	NAT64_A_CFG_WKP_GLOBAL_ONLY,	/* u8 */
 	NAT64_A_CFG_DROP_EXTERNAL_TCP,	/* u8 */
+	NAT64_A_CFG_ADF,		/* u8 */
+	NAT64_A_CFG_MAX_STORED_SYNS,	/* u32 */
+	NAT64_A_CFG_MAX_SESS_PER_SUB,	/* u32 */
+	NAT64_A_CFG_SUB_PREFIX_LEN,	/* u8 */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
