@@ -54,10 +54,13 @@ demo:
 bench:
 	tests/bench.sh
 
+deb:
+	packaging/mkdeb.sh build/deb
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C usr clean
 	-$(MAKE) -C tests/unit clean
 	-$(MAKE) -C tests/fuzz clean
 
-.PHONY: all module nat64ctl install dkms-install check check-quick check-debug demo bench clean
+.PHONY: all module nat64ctl install dkms-install check check-quick check-debug demo bench deb clean
