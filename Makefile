@@ -7,6 +7,7 @@
 #   make dkms-install source into /usr/src/nat64-$(VERSION), dkms add/build/install
 #   make check        every test: unit, build, DKMS, VM end to end (installs deps as root)
 #   make check-quick  the same without the VM
+#   make fuzz         libFuzzer on the packet core for FUZZ_SECONDS (600), then coverage
 #   make check-debug  the VM tests on a KASAN/lockdep/kmemleak kernel built from linux-source-6.1
 #   make demo         DNS64 + NAT64 user story in a VM
 #   make bench        (see README)
@@ -54,6 +55,10 @@ demo:
 bench:
 	tests/bench.sh
 
+FUZZ_SECONDS ?= 600
+fuzz:
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
 deb:
 	packaging/mkdeb.sh build/deb
 
@@ -63,4 +68,4 @@ clean:
 	-$(MAKE) -C tests/unit clean
 	-$(MAKE) -C tests/fuzz clean
 
-.PHONY: all module nat64ctl install dkms-install check check-quick check-debug demo bench deb clean
+.PHONY: all module nat64ctl install dkms-install check check-quick check-debug demo bench fuzz deb clean

@@ -3,7 +3,7 @@
 # Install what the tests need (Debian 12). As root: apt-get; otherwise print the line.
 set -eu
 PKGS="build-essential pkg-config kmod qemu-system-x86 linux-image-amd64 linux-headers-amd64
-busybox-static libnl-3-dev libnl-genl-3-dev dkms sparse clang libclang-rt-14-dev
+busybox-static libnl-3-dev libnl-genl-3-dev dkms sparse clang libclang-rt-14-dev llvm-14
 python3 python3-scapy iproute2 iputils-ping tcpdump nftables nsd unbound dnsutils socat"
 missing=""
 for p in $PKGS; do
