@@ -378,7 +378,10 @@ int nat64_err_4to6(const u8 *icmp, unsigned int len, const struct nat64_pkt4 *ou
 	err = nat64_err_map_4to6(icmp, ihl + in->l4.len, ic);
 	if (err)
 		return -err;
+	/* the quoted datagram only: RFC 4884 padding and extensions stay out */
 	copy = len - 8 - ihl;
+	if (copy > in->l4.len)
+		copy = in->l4.len;
 	if (copy > cap - 88)
 		copy = cap - 88;
 	memcpy(l4, icmp + 8 + ihl, copy);
@@ -439,6 +442,8 @@ int nat64_err_6to4(const u8 *icmp, unsigned int len, const struct nat64_pkt6 *ou
 	if (err)
 		return -err;
 	copy = len - 8 - l3;
+	if (copy > in->l4.len)
+		copy = in->l4.len;	/* no RFC 4884 padding or extensions */
 	if (copy > cap - 48)
 		copy = cap - 48;
 	memcpy(l4, icmp + 8 + l3, copy);

@@ -571,14 +571,11 @@ int nat64_bib_add_static(struct nat64_net *nn, const struct nat64_bkey6 *k6,
 	return err;
 }
 
-static bool nat64_match_bib(struct nat64_net *nn, struct nat64_session *s,
-			    struct nat64_bib *b, const void *arg)
-{
-	return !memcmp(&b->k6, arg, sizeof(b->k6));
-}
-
+/* The binding and its sessions go at once (its list, under the lock). */
 int nat64_bib_del(struct nat64_net *nn, const struct nat64_bkey6 *k6)
 {
+	struct nat64_session *s;
+	struct hlist_node *tmp;
 	struct nat64_bib *b;
 	int err = 0;
 
@@ -588,13 +585,13 @@ int nat64_bib_del(struct nat64_net *nn, const struct nat64_bkey6 *k6)
 		err = -ENOENT;
 	} else {
 		b->is_static = false;
+		/* the last session takes the binding with it */
+		hlist_for_each_entry_safe(s, tmp, &b->sess_list, bib_node)
+			nat64_sess_remove(nn, s, NAT64_RSN_CONFIG);
 		if (!b->sessions)
 			nat64_bib_remove(nn, b, NAT64_RSN_CONFIG);
 	}
 	spin_unlock_bh(&nn->lock);
-	/* a binding with sessions goes with the last of them */
-	if (!err)
-		nat64_state_flush(nn, nat64_match_bib, k6, false, NAT64_RSN_CONFIG);
 	return err;
 }
 
