@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config kmod qemu-system-x86 linux-image-amd64 linux-headers-amd64
 busybox-static libnl-3-dev libnl-genl-3-dev dkms sparse clang libclang-rt-14-dev llvm-14
-python3 python3-scapy iproute2 iputils-ping tcpdump nftables nsd unbound dnsutils socat"
+python3 python3-scapy iproute2 iputils-ping tcpdump nftables nsd unbound bind9 dnsutils socat"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -127,6 +127,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
 	each "$CONTENDERS" mode pktgen
 	each "$CONTENDERS" est64 est64
 	each "$CONTENDERS" est46
+	each "$CONTENDERS" est46_fwd6	# plain only: IPv6 forwarding s4 -> c6
 	# the same on one CPU (no RPS): pktgen and xlat share CPU 0
 	each "$CONTENDERS" mode inline
 	each "$CONTENDERS" est64 est64_1cpu

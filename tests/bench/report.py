@@ -23,6 +23,7 @@ CONTENDERS = ["plain", "ours", "jool"]
 METRICS = {
     "est64": ("established UDP 6->4, 4 flows", "pps", True),
     "est46": ("established UDP 4->6, 4 flows", "pps", True),
+    "est46_fwd6": ("  plain IPv6 forwarding s4->c6", "pps", True),
     "est64_1cpu": ("established 6->4, one CPU (no RPS)", "pps", True),
     "est46_1cpu": ("established 4->6, one CPU (no RPS)", "pps", True),
     "new": ("new sessions 6->4 (1 per packet)", "sess/s", True),
@@ -108,6 +109,7 @@ SMOKE_CASES = [(m, c) for m in ("est64", "est46", "est64_1cpu", "est46_1cpu")
                for c in CONTENDERS] + \
     [(m, c) for m in ("new", "mem_new", "est64@10", "est64@1000", "mem_slab@1000",
                       "mem_total@1000") for c in ("ours", "jool")] + \
+    [("est46_fwd6", "plain")] + \
     [("tcp_off", c) for c in CONTENDERS] + [("tcp_on", c) for c in ("plain", "ours")]
 
 
@@ -142,6 +144,12 @@ def main():
             summary.append(f"{short} ours/plain={rp:.2f}")
         if rj:
             summary.append(f"{short} ours/jool={rj:.2f}")
+    e46, f6 = data.get("est46", {}).get("ours"), data.get("est46_fwd6", {}).get("plain")
+    r6 = ratio(e46, f6)
+    if r6:
+        print(f"{'est46 ours / plain IPv6 forwarding':<38} {'':>6}  {'':>20} {'':>20} {'':>20} "
+              f"{fmt(r6, 'ratio'):>10} {'-':>9}")
+        summary.append(f"est46 ours/plain-IPv6={r6:.2f}")
     print()
     print("median of the rounds, ±half the min-max spread in % of the median; "
           "ratios are of medians.")

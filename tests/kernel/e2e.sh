@@ -9,10 +9,13 @@
 # there and runs tests/vm/run.sh -K from the copy.  Exit status and output
 # are run.sh's (the e2e tests end with "N passed, N failed").
 #
-#   tests/kernel/e2e.sh [-K DIR] [-t TIMEOUT_S] [-- COMMAND [ARGS...]]
+#   tests/kernel/e2e.sh [-K DIR] [-t TIMEOUT_S] [-e NAME=VAL] [-a ARG]
+#                       [-- COMMAND [ARGS...]]
 #
 # DIR: default the one tests/kernel/build.sh prints (built when missing).
-# COMMAND: default tests/e2e/run.sh.  TIMEOUT_S: default 3600.
+# COMMAND: default tests/e2e/run.sh.  TIMEOUT_S: default 3600.  -e and -a
+# (repeatable) go to run.sh: an environment variable for COMMAND, a kernel
+# argument.
 # NAT64_DBG_KEEP=1 keeps the scratch copy (its path is printed).
 set -eu
 
@@ -20,11 +23,14 @@ HERE=$(cd "$(dirname "$0")" && pwd -P)
 TOP=$(cd "$HERE/../.." && pwd -P)
 DBGK=
 TIMEOUT=3600
-while getopts "K:t:h" opt; do
+RUNARGS=()
+while getopts "K:t:e:a:h" opt; do
 	case $opt in
 	K) DBGK=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
-	h) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	e) RUNARGS+=(-e "$OPTARG") ;;
+	a) RUNARGS+=(-a "$OPTARG") ;;
+	h) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -66,5 +72,6 @@ if ! make -s -C "$SCRATCH/usr" >>"$SCRATCH/build-dbg.log" 2>&1; then
 fi
 say "nat64.ko built for $(cat "$DBGK/kernelrelease") in $SCRATCH"
 rc=0
-"$SCRATCH/tests/vm/run.sh" -K "$DBGK" -t "$TIMEOUT" -- "${CMD[@]}" || rc=$?
+"$SCRATCH/tests/vm/run.sh" -K "$DBGK" -t "$TIMEOUT" ${RUNARGS[@]+"${RUNARGS[@]}"} \
+	-- "${CMD[@]}" || rc=$?
 exit "$rc"
