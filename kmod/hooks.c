@@ -18,6 +18,7 @@
 #include <linux/skbuff.h>
 #include <net/icmp.h>
 #include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
 #include <net/route.h>
 #include <linux/icmpv6.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -68,6 +69,14 @@ static void nat64_mac_save(struct sk_buff *skb, struct nat64_mac *m)
 		m->len = ETH_HLEN;
 	}
 }
+
+/*
+ * RFC 7915 4: an IPv4 packet without DF (its sender cannot learn the IPv6
+ * path MTU) leaves in IPv6 fragments of 1280 bytes at most. The IPv6 output
+ * fragments at IP6CB()->frag_max_size, which the IPv6 receive path clears:
+ * the packet is marked here for the IPv6 hook it meets next, on this CPU.
+ */
+static DEFINE_PER_CPU(struct sk_buff *, nat64_frag1280);
 
 /* Hand the translated packet, data at its new network header, to the stack. */
 static int nat64_reinject(struct nat64_net *nn, struct sk_buff *skb, __be16 proto,
@@ -173,10 +182,19 @@ static int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
 		return NAT64_STAT_DROP_NOMEM;
 	partial = skb->ip_summed == CHECKSUM_PARTIAL;
 	p->frag_ok = IP6CB(skb)->frag_max_size;	/* reassembled by nf_defrag */
-	err = nat64_xlat_6to4(p, x, (__force __be16)get_random_u16(), partial,
-			      skb->data + p->l4.off, &iph);
+	err = nat64_xlat_6to4(p, x, 0, partial, skb->data + p->l4.off, &iph);
 	if (err)
 		return err;
+	/*
+	 * Without DF the packet needs an ID: the one IPv4 output gives the
+	 * box's own packets (a counter per hashed destination with random
+	 * steps, RFC 7739; what Jool uses too), and no random bytes per packet.
+	 */
+	if (!(iph.frag_off & htons(IP_DF))) {
+		__ip_select_ident(nn->net, &iph, skb_is_gso(skb) ?
+				  skb_shinfo(skb)->gso_segs : 1);
+		csum_replace2(&iph.check, 0, iph.id);
+	}
 	__skb_pull(skb, p->l4.off - sizeof(iph));
 	memcpy(skb->data, &iph, sizeof(iph));
 	nat64_gso_6to4(skb);
@@ -231,6 +249,13 @@ static int nat64_out6(struct nat64_net *nn, struct sk_buff *skb,
 	nat64_gso_4to6(skb, &p->l4, p->l4.proto == IPPROTO_TCP ?
 		       (skb->data[sizeof(ip6) + 12] >> 4) * 4 : p->l4.hdrlen);
 	nat64_stat_inc(nn, XLAT_4TO6);
+	if (skb->ignore_df && !skb_is_gso(skb) && skb->len > IPV6_MIN_MTU &&
+	    in_softirq() && !(skb->dev->flags & IFF_LOOPBACK)) {
+		this_cpu_write(nat64_frag1280, skb);
+		nat64_reinject(nn, skb, htons(ETH_P_IPV6), sizeof(ip6), &mac);
+		this_cpu_write(nat64_frag1280, NULL);
+		return 0;
+	}
 	nat64_reinject(nn, skb, htons(ETH_P_IPV6), sizeof(ip6), &mac);
 	return 0;
 }
@@ -249,6 +274,30 @@ static struct sk_buff *nat64_err_skb(struct sk_buff *skb, unsigned int cap)
 	return nskb;
 }
 
+/* MTU of the route to @daddr, 0 if there is none. */
+static u32 nat64_mtu4_to(struct net *net, __be32 daddr)
+{
+	struct flowi4 fl4 = { .daddr = daddr };
+	struct rtable *rt = ip_route_output_key(net, &fl4);
+	u32 mtu;
+
+	if (IS_ERR(rt))
+		return 0;
+	mtu = dst_mtu(&rt->dst);
+	ip_rt_put(rt);
+	return mtu;
+}
+
+static u32 nat64_mtu6_to(struct net *net, const struct in6_addr *daddr)
+{
+	struct flowi6 fl6 = { .daddr = *daddr };
+	struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
+	u32 mtu = dst->error ? 0 : dst_mtu(dst);
+
+	dst_release(dst);
+	return mtu;
+}
+
 /* ICMPv6 error from the IPv6 side about a flow of a session. */
 static int nat64_err6(struct nat64_net *nn, struct sk_buff *skb,
 		      const struct nat64_pkt6 *p, const struct nat64_prefix *pfx)
@@ -259,6 +308,7 @@ static int nat64_err6(struct nat64_net *nn, struct sk_buff *skb,
 	struct nat64_pkt6 in;
 	struct sk_buff *nskb;
 	struct nat64_mac mac;
+	u32 mtu = 0, mtu4;
 	const u8 *icmp;
 	int err, len;
 
@@ -287,8 +337,15 @@ static int nat64_err6(struct nat64_net *nn, struct sk_buff *skb,
 	nskb = nat64_err_skb(skb, 576);
 	if (!nskb)
 		return NAT64_STAT_DROP_NOMEM;
+	/* RFC 7915 5.2: not above the IPv4 route's MTU or this link's - 20 */
+	if (icmp[0] == ICMPV6_PKT_TOOBIG) {
+		mtu = skb->dev->mtu - 20;
+		mtu4 = nat64_mtu4_to(nn->net, x.daddr);
+		if (mtu4 && mtu4 < mtu)
+			mtu = mtu4;
+	}
 	len = nat64_err_6to4(icmp, p->l4.len, p, &in, &x, &xi,
-			     (__force __be16)get_random_u16(), nskb->data, 576);
+			     (__force __be16)get_random_u16(), mtu, nskb->data, 576);
 	if (len < 0) {
 		kfree_skb(nskb);
 		return -len;
@@ -314,6 +371,7 @@ static int nat64_err4(struct nat64_net *nn, struct sk_buff *skb,
 	struct nat64_pkt4 in;
 	struct sk_buff *nskb;
 	struct nat64_mac mac;
+	u32 mtu = 0, mtu6;
 	const u8 *icmp;
 	unsigned int i;
 	int err, len;
@@ -352,7 +410,14 @@ static int nat64_err4(struct nat64_net *nn, struct sk_buff *skb,
 	nskb = nat64_err_skb(skb, 1280);
 	if (!nskb)
 		return NAT64_STAT_DROP_NOMEM;
-	len = nat64_err_4to6(icmp, p->l4.len, p, &in, &x, &xi, nskb->data, 1280);
+	/* RFC 7915 4.2: not above the IPv6 route's MTU or this link's + 20 */
+	if (icmp[0] == ICMP_DEST_UNREACH && icmp[1] == ICMP_FRAG_NEEDED) {
+		mtu = skb->dev->mtu + 20;
+		mtu6 = nat64_mtu6_to(nn->net, &x.daddr);
+		if (mtu6 && mtu6 < mtu)
+			mtu = mtu6;
+	}
+	len = nat64_err_4to6(icmp, p->l4.len, p, &in, &x, &xi, mtu, nskb->data, 1280);
 	if (len < 0) {
 		kfree_skb(nskb);
 		return -len;
@@ -502,6 +567,10 @@ static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 	unsigned int len;
 	int err;
 
+	if (unlikely(this_cpu_read(nat64_frag1280) == skb)) {
+		IP6CB(skb)->frag_max_size = IPV6_MIN_MTU;	/* from nat64_out6 */
+		return NF_ACCEPT;
+	}
 	if (!pf || skb_network_offset(skb))
 		return NF_ACCEPT;
 	ip6 = skb_header_pointer(skb, 0, sizeof(*ip6), buf);

@@ -96,8 +96,9 @@ static int nat64_ptr_6to4(u32 ptr)
 /*
  * Map an ICMPv4 error type/code/rest-of-header to ICMPv6 (RFC 7915 4.2).
  * @tot_len: total length claimed by the quoted packet (for MTU plateaus).
+ * @cap: the translator's own limit for a packet-too-big MTU, 0 for none.
  */
-static int nat64_err_map_4to6(const u8 *icmp, u32 tot_len, u8 *hdr)
+static int nat64_err_map_4to6(const u8 *icmp, u32 tot_len, u32 cap, u8 *hdr)
 {
 	u8 type = icmp[0], code = icmp[1];
 	u32 mtu, rest = 0;
@@ -128,6 +129,9 @@ static int nat64_err_map_4to6(const u8 *icmp, u32 tot_len, u8 *hdr)
 			if (mtu < 68)
 				mtu = nat64_plateau(tot_len);
 			mtu += 20;
+			/* and no more than the links on the way allow */
+			if (cap && mtu > cap)
+				mtu = cap;
 			rest = mtu < 1280 ? 1280 : mtu;
 			break;
 		case ICMP_NET_ANO: case ICMP_HOST_ANO: case ICMP_PKT_FILTERED:
@@ -165,8 +169,8 @@ static int nat64_err_map_4to6(const u8 *icmp, u32 tot_len, u8 *hdr)
 	return 0;
 }
 
-/* Map an ICMPv6 error to ICMPv4 (RFC 7915 5.2). */
-static int nat64_err_map_6to4(const u8 *icmp, u8 *hdr)
+/* Map an ICMPv6 error to ICMPv4 (RFC 7915 5.2); @cap as above. */
+static int nat64_err_map_6to4(const u8 *icmp, u32 cap, u8 *hdr)
 {
 	u8 type = icmp[0], code = icmp[1];
 	u32 rest;
@@ -195,6 +199,8 @@ static int nat64_err_map_6to4(const u8 *icmp, u8 *hdr)
 		hdr[0] = ICMP_DEST_UNREACH;
 		hdr[1] = ICMP_FRAG_NEEDED;
 		rest = rest < 68 + 20 ? 68 : rest - 20;
+		if (cap && rest > cap)
+			rest = cap < 68 ? 68 : cap;
 		if (rest > 0xffff)
 			rest = 0xffff;
 		hdr[6] = rest >> 8;
@@ -360,7 +366,7 @@ static void nat64_inner_rewrite(u8 *l4, unsigned int avail, u8 proto, u8 icmp_ty
 
 int nat64_err_4to6(const u8 *icmp, unsigned int len, const struct nat64_pkt4 *outer,
 		   const struct nat64_pkt4 *in, const struct nat64_xl6 *x,
-		   const struct nat64_xl6 *xi, u8 *out, unsigned int cap)
+		   const struct nat64_xl6 *xi, u32 mtu, u8 *out, unsigned int cap)
 {
 	struct ipv6hdr *o6 = (struct ipv6hdr *)out, *i6 = (struct ipv6hdr *)(out + 48);
 	unsigned int copy, plen, ihl = in->l4.off;
@@ -375,7 +381,7 @@ int nat64_err_4to6(const u8 *icmp, unsigned int len, const struct nat64_pkt4 *ou
 		return -NAT64_STAT_DROP_ICMP_INNER;
 	if (nat64_fold(nat64_sum(0, icmp, len)) != 0xffff)
 		return -NAT64_STAT_DROP_ICMP_CSUM;
-	err = nat64_err_map_4to6(icmp, ihl + in->l4.len, ic);
+	err = nat64_err_map_4to6(icmp, ihl + in->l4.len, mtu, ic);
 	if (err)
 		return -err;
 	/* the quoted datagram only: RFC 4884 padding and extensions stay out */
@@ -422,7 +428,7 @@ int nat64_err_4to6(const u8 *icmp, unsigned int len, const struct nat64_pkt4 *ou
 
 int nat64_err_6to4(const u8 *icmp, unsigned int len, const struct nat64_pkt6 *outer,
 		   const struct nat64_pkt6 *in, const struct nat64_xl4 *x,
-		   const struct nat64_xl4 *xi, __be16 id, u8 *out, unsigned int cap)
+		   const struct nat64_xl4 *xi, __be16 id, u32 mtu, u8 *out, unsigned int cap)
 {
 	struct iphdr *o4 = (struct iphdr *)out, *i4 = (struct iphdr *)(out + 28);
 	unsigned int copy, tot, l3 = in->l4.off;
@@ -438,7 +444,7 @@ int nat64_err_6to4(const u8 *icmp, unsigned int len, const struct nat64_pkt6 *ou
 	old = nat64_pseudo6(&outer->saddr, &outer->daddr, len, NAT64_NH_ICMP);
 	if (nat64_fold(nat64_sum(old, icmp, len)) != 0xffff)
 		return -NAT64_STAT_DROP_ICMP_CSUM;
-	err = nat64_err_map_6to4(icmp, ic);
+	err = nat64_err_map_6to4(icmp, mtu, ic);
 	if (err)
 		return -err;
 	copy = len - 8 - l3;

@@ -12,8 +12,15 @@
 #include <linux/slab.h>
 #include "nat64.h"
 
-#define NAT64_GC_BUDGET		4096
-#define NAT64_GC_INTERVAL	(HZ / 2)
+/*
+ * Every NAT64_GC_TICK the GC visits a slice of the session table, so that a
+ * pass takes about NAT64_GC_PERIOD at most: a large table costs a steady
+ * trickle, not a CPU taken from the packet path. An idle namespace is
+ * looked at once a second.
+ */
+#define NAT64_GC_PERIOD		(10 * HZ)
+#define NAT64_GC_TICK		(HZ / 10)
+#define NAT64_GC_MIN		256
 
 static struct kmem_cache *nat64_sess_cache __read_mostly;
 static struct kmem_cache *nat64_bib_cache __read_mostly;
@@ -599,7 +606,9 @@ static void nat64_gc(struct work_struct *work)
 {
 	struct nat64_net *nn = container_of(to_delayed_work(work), struct nat64_net,
 					    gc_work);
-	unsigned int budget = NAT64_GC_BUDGET;
+	unsigned int budget = max_t(unsigned int, NAT64_GC_MIN,
+				    (u64)atomic_read(&nn->nsessions) * NAT64_GC_TICK /
+				    NAT64_GC_PERIOD);
 	struct nat64_session *s;
 	bool done = false;
 
@@ -633,7 +642,8 @@ static void nat64_gc(struct work_struct *work)
 		nn->gc_walking = false;
 	}
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work,
-			   done ? NAT64_GC_INTERVAL : 1);
+			   atomic_read(&nn->nsessions) || READ_ONCE(nn->nsyns) ?
+			   NAT64_GC_TICK : HZ);
 }
 
 int nat64_state_init(struct nat64_net *nn)
@@ -658,7 +668,7 @@ int nat64_state_init(struct nat64_net *nn)
 	if (err)
 		goto err_bib4;
 	INIT_DELAYED_WORK(&nn->gc_work, nat64_gc);
-	queue_delayed_work(system_power_efficient_wq, &nn->gc_work, NAT64_GC_INTERVAL);
+	queue_delayed_work(system_power_efficient_wq, &nn->gc_work, NAT64_GC_TICK);
 	return 0;
 
 err_bib4:

@@ -120,15 +120,19 @@ int nat64_parse_inner6(const u8 *buf, unsigned int len, struct nat64_pkt6 *in);
  * whose quoted packet is @in into a whole packet of the other family at @out
  * (@cap bytes; the result is cut to 1280 bytes for IPv6, 576 for IPv4).
  * @x: outer addresses; @xi: the quoted packet's new addresses and ports.
+ * @mtu: upper bound for the MTU of a translated packet too big or
+ * fragmentation needed, from the links the translator sees (RFC 7915 4.2,
+ * 5.2), 0 for none.
  * Verifies the ICMP checksum and computes the new one. Returns the length
  * written or minus a drop reason.
  */
 int nat64_err_4to6(const u8 *icmp, unsigned int len, const struct nat64_pkt4 *outer,
 		   const struct nat64_pkt4 *in, const struct nat64_xl6 *x,
-		   const struct nat64_xl6 *xi, u8 *out, unsigned int cap);
+		   const struct nat64_xl6 *xi, u32 mtu, u8 *out, unsigned int cap);
 int nat64_err_6to4(const u8 *icmp, unsigned int len, const struct nat64_pkt6 *outer,
 		   const struct nat64_pkt6 *in, const struct nat64_xl4 *x,
-		   const struct nat64_xl4 *xi, __be16 id, u8 *out, unsigned int cap);
+		   const struct nat64_xl4 *xi, __be16 id, u32 mtu, u8 *out,
+		   unsigned int cap);
 
 /* --- TCP states of RFC 6146 section 3.5.2 (tcpstate.c) --- */
 enum nat64_tmo {

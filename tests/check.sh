@@ -53,7 +53,15 @@ if [ "$(id -u)" = 0 ]; then
 	stage dkms make -s dkms-install KDIR="$KDIR"
 fi
 if [ $VM = 1 ]; then
-	stage vm tests/vm/run.sh -k "$KVER" -- tests/e2e/run.sh
+	# end to end, netlink, CLI, unload; then the conformance/hostile suite
+	stage vm tests/vm/run.sh -k "$KVER" -t 3000 -- tests/e2e/run.sh
+	stage stress tests/vm/run.sh -k "$KVER" -t 2400 -a no_timer_check \
+		-e LIFETIME_CYCLES=3 -e CONCURRENT_SECONDS=60 -e LIMITS_N=50 -- tests/stress/run.sh
+	stage multi tests/vm/run.sh -k "$KVER" -- tests/multi/run.sh
+	if [ "$(id -u)" = 0 ]; then
+		stage pkg tests/pkg/check.sh -k "$KVER"
+		stage k612 tests/k612/e2e.sh -- env E2E_CONFORM=0 tests/e2e/run.sh
+	fi
 fi
 
 echo "=== total"

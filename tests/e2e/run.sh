@@ -86,5 +86,14 @@ if [ -f "/lib/modules/$KVER/updates/dkms/nat64.ko" ]; then
 	fi
 fi
 topo_down
+# the byte-level conformance and hostile-input suite (its own topology)
+if [ "${E2E_CONFORM:-1}" = 1 ]; then
+	tests/conform/run.sh | tee /tmp/conform.out
+	p=$(grep -oE '^[0-9]+ passed' /tmp/conform.out | tail -1 | grep -oE '[0-9]+' || echo 0)
+	f=$(grep -oE '^[0-9]+ passed, [0-9]+ failed' /tmp/conform.out | tail -1 |
+		grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 1)
+	pass=$((pass + p))
+	fail=$((fail + f))
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -168,7 +168,7 @@ static void err6(const uint8_t *d, const struct nat64_pkt6 *p, uint8_t mode)
 	xi.sport = htons(X_PORT_B);
 	xi.dport = htons(X_PORT_A);
 	out = malloc(576);
-	len = nat64_err_6to4(icmp, p->l4.len, p, &in, &x, &xi, htons(IP_ID), out, 576);
+	len = nat64_err_6to4(icmp, p->l4.len, p, &in, &x, &xi, htons(IP_ID), 0, out, 576);
 	if (len < 0) {
 		ASSERT(is_drop(-len), "err_6to4 returned %d", len);
 	} else {
@@ -242,7 +242,7 @@ static void err4(const uint8_t *d, const struct nat64_pkt4 *p, uint8_t mode)
 	xi.sport = htons(X_PORT_A);
 	xi.dport = htons(X_PORT_B);
 	out = malloc(1280);
-	len = nat64_err_4to6(icmp, p->l4.len, p, &in, &x, &xi, out, 1280);
+	len = nat64_err_4to6(icmp, p->l4.len, p, &in, &x, &xi, 0, out, 1280);
 	if (len < 0) {
 		ASSERT(is_drop(-len), "err_4to6 returned %d", len);
 	} else {
