@@ -30,15 +30,7 @@ NSS="c6 dns xa xb s4"
 # BIND orders each answer at random: all FLOWS flows of a phase land on
 # one translator with probability 2^(1-FLOWS)
 FLOWS=${MULTI_FLOWS:-16}
-pass=0
-fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL - $1"; fail=$((fail + 1)); }
-check() { # description command...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else ko "$d"; fi
-}
+. tests/cases.sh
 down() {
 	local ns
 	for ns in $NSS; do

@@ -33,15 +33,7 @@ while getopts "k:h" opt; do
 done
 [ -n "$KVER" ] || KVER=$(tests/kver.sh) || exit 1
 
-pass=0
-fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL - $1"; fail=$((fail + 1)); }
-check() { # description command...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else ko "$d"; fi
-}
+. tests/cases.sh
 finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" = 0 ]

@@ -10,15 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/vm/topo.sh
-pass=0
-fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL - $1"; fail=$((fail + 1)); }
-check() { # description command...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else ko "$d"; fi
-}
+. tests/cases.sh
 finish() {
 	topo_down
 	echo "$pass passed, $fail failed"

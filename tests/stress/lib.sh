@@ -194,3 +194,19 @@ st_slab_live() {
 	done
 	echo "$t"
 }
+
+# One case: rmmod nat64 succeeds in under 5 s and leaves no slab cache.
+st_rmmod_check() {
+	local ms
+	ms=$(now_ms)
+	if rmmod nat64; then
+		ms=$(($(now_ms) - ms))
+		if [ "$ms" -lt 5000 ] && [ -z "$(st_caches)" ]; then
+			ok "rmmod in $ms ms, slab caches gone"
+		else
+			ko "rmmod took $ms ms, caches: $(st_caches | tr '\n' ' ')"
+		fi
+	else
+		ko "rmmod failed"
+	fi
+}

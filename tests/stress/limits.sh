@@ -218,15 +218,5 @@ fi
 
 d=$(counter "$X" drop_other)
 if [ "$d" = 0 ]; then ok "drop_other 0"; else ko "drop_other ${d:-?}"; fi
-ms=$(now_ms)
-if rmmod nat64; then
-	ms=$(($(now_ms) - ms))
-	if [ "$ms" -lt 5000 ] && [ -z "$(st_caches)" ]; then
-		ok "rmmod in $ms ms, slab caches gone"
-	else
-		ko "rmmod took $ms ms, caches: $(st_caches | tr '\n' ' ')"
-	fi
-else
-	ko "rmmod failed"
-fi
+st_rmmod_check
 summary
