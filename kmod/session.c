@@ -134,6 +134,14 @@ static void nat64_sub_put(struct nat64_net *nn, struct nat64_sub *sub)
 	call_rcu(&sub->rcu, nat64_sub_free_rcu);
 }
 
+/* Has subscriber @sub (or none yet) used up max-sessions-per-subscriber? */
+static bool nat64_sub_full(const struct nat64_net *nn, const struct nat64_sub *sub)
+{
+	u32 max = READ_ONCE(nn->cfg.max_sess_per_sub);
+
+	return sub && max && sub->sessions >= max;
+}
+
 /*
  * The subscriber entry of @a for one more session, created if needed;
  * @limit: refuse beyond max-sessions-per-subscriber. Under nn->lock.
@@ -141,11 +149,10 @@ static void nat64_sub_put(struct nat64_net *nn, struct nat64_sub *sub)
 static struct nat64_sub *nat64_sub_get(struct nat64_net *nn, const struct in6_addr *a,
 				       bool limit, int *reason)
 {
-	u32 max = READ_ONCE(nn->cfg.max_sess_per_sub);
 	struct nat64_sub *sub = nat64_sub_find(nn, a);
 
 	if (sub) {
-		if (limit && max && sub->sessions >= max) {
+		if (limit && nat64_sub_full(nn, sub)) {
 			*reason = NAT64_STAT_DROP_SUBSCRIBER_LIMIT;
 			return NULL;
 		}
@@ -340,14 +347,11 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 	s = rhashtable_lookup_fast(&nn->sess6, k, nat64_sess6_params);
 	if (s || nat64_full(nn, reason))
 		goto out;
-	if (READ_ONCE(nn->cfg.max_sess_per_sub)) {
-		/* refuse before a binding is made for nothing */
-		struct nat64_sub *sub = nat64_sub_find(nn, &k->src);
-
-		if (sub && sub->sessions >= READ_ONCE(nn->cfg.max_sess_per_sub)) {
-			*reason = NAT64_STAT_DROP_SUBSCRIBER_LIMIT;
-			goto out;
-		}
+	/* refuse before a binding is made for nothing */
+	if (READ_ONCE(nn->cfg.max_sess_per_sub) &&
+	    nat64_sub_full(nn, nat64_sub_find(nn, &k->src))) {
+		*reason = NAT64_STAT_DROP_SUBSCRIBER_LIMIT;
+		goto out;
 	}
 	b = rhashtable_lookup_fast(&nn->bib6, &bk, nat64_bib6_params);
 	if (!b) {
