@@ -36,7 +36,8 @@ static const struct nat64_prefix *nat64_prefix_of(const struct nat64_prefixes *p
 	unsigned int i;
 
 	for (i = 0; i < pf->n; i++)
-		if (nat64_prefix_match(&pf->p[i].addr, pf->p[i].len, a))
+		if (pf->p[i].len && !pf->p[i].going &&
+		    nat64_prefix_match(&pf->p[i].addr, pf->p[i].len, a))
 			return &pf->p[i];
 	return NULL;
 }
@@ -300,8 +301,10 @@ static u32 nat64_mtu6_to(struct net *net, const struct in6_addr *daddr)
 
 /* ICMPv6 error from the IPv6 side about a flow of a session. */
 static int nat64_err6(struct nat64_net *nn, struct sk_buff *skb,
-		      const struct nat64_pkt6 *p, const struct nat64_prefix *pfx)
+		      const struct nat64_pkt6 *p, const struct nat64_prefixes *pf,
+		      const struct nat64_prefix *pfx)
 {
+	const struct nat64_prefix *ipfx;
 	struct nat64_skey6 k = {};
 	struct nat64_session *s;
 	struct nat64_xl4 x, xi;
@@ -320,20 +323,24 @@ static int nat64_err6(struct nat64_net *nn, struct sk_buff *skb,
 	if (err)
 		return err;
 	/* the quoted packet went server -> host */
+	ipfx = nat64_prefix_of(pf, &in.saddr);
+	if (!ipfx)
+		return NAT64_STAT_DROP_ICMP_NO_SESSION;
 	k.src = in.daddr;
-	k.dst = in.saddr;
+	k.dst4 = nat64_addr_extract(&in.saddr, ipfx->len);
+	k.pidx = ipfx - pf->p;
 	k.proto = in.l4.proto;
 	k.sport = in.l4.proto == IPPROTO_ICMP ? in.l4.sport : in.l4.dport;
 	k.dport = in.l4.proto == IPPROTO_ICMP ? 0 : in.l4.sport;
 	s = nat64_sess_lookup6(nn, &k);
 	if (!s)
 		return NAT64_STAT_DROP_ICMP_NO_SESSION;
-	x.saddr = s->k4.dst;
+	x.saddr = s->pool_addr;
 	x.daddr = nat64_addr_extract(&p->daddr, pfx->len);
-	xi.saddr = s->k4.src;
-	xi.sport = s->k4.sport;
-	xi.daddr = s->k4.dst;
-	xi.dport = s->k4.dport;
+	xi.saddr = s->addr4;
+	xi.sport = s->rport;
+	xi.daddr = s->pool_addr;
+	xi.dport = s->pool_port;
 	nskb = nat64_err_skb(skb, 576);
 	if (!nskb)
 		return NAT64_STAT_DROP_NOMEM;
@@ -396,17 +403,14 @@ static int nat64_err4(struct nat64_net *nn, struct sk_buff *skb,
 	k.sport = in.l4.proto == IPPROTO_ICMP ? 0 : in.l4.dport;
 	k.dport = in.l4.sport;
 	s = nat64_sess_lookup4(nn, &k);
-	if (!s || !pf || !pf->n)
+	if (!s || !nat64_sess_remote6(pf, s, &xi.daddr))
 		return NAT64_STAT_DROP_ICMP_NO_SESSION;
-	pfx = nat64_prefix_of(pf, &s->k6.dst);
-	if (!pfx)
-		pfx = &pf->p[0];
+	pfx = &pf->p[s->pidx];
 	nat64_addr_embed(&pfx->addr, pfx->len, p->saddr, &x.saddr);
-	x.daddr = s->k6.src;
-	xi.saddr = s->k6.src;
-	xi.sport = s->k6.sport;
-	xi.daddr = s->k6.dst;
-	xi.dport = s->k6.dport;
+	x.daddr = s->src6;
+	xi.saddr = s->src6;
+	xi.sport = s->port6;
+	xi.dport = s->rport;
 	nskb = nat64_err_skb(skb, 1280);
 	if (!nskb)
 		return NAT64_STAT_DROP_NOMEM;
@@ -562,7 +566,6 @@ static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 	struct nat64_xl4 x;
 	u8 buf[NAT64_HDR_BUF];
 	const struct ipv6hdr *ip6;
-	__be32 dst4;
 	const u8 *h;
 	unsigned int len;
 	int err;
@@ -599,37 +602,37 @@ static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 	}
 	nat64_local(skb, state);
 	if (p.l4.icmp_err) {
-		err = nat64_err6(nn, skb, &p, pfx);
+		err = nat64_err6(nn, skb, &p, pf, pfx);
 		if (err)
 			goto drop;
 		return NF_STOLEN;
 	}
 	k.src = p.saddr;
-	k.dst = p.daddr;
+	k.dst4 = nat64_addr_extract(&p.daddr, pfx->len);
 	k.sport = p.l4.sport;
 	k.dport = p.l4.dport;
 	k.proto = p.l4.proto;
+	k.pidx = pfx - pf->p;
 	s = nat64_sess_lookup6(nn, &k);
 	if (!s) {
 		if (p.l4.proto == IPPROTO_TCP && !(p.l4.tcp_flags & NAT64_TCP_SYN)) {
 			err = NAT64_STAT_DROP_TCP_NO_SYN;
 			goto drop;
 		}
-		dst4 = nat64_addr_extract(&p.daddr, pfx->len);
 		if (READ_ONCE(nn->cfg.wkp_global_only) &&
-		    nat64_prefix_is_wkp(&pfx->addr, pfx->len) && !nat64_ipv4_is_global(dst4)) {
+		    nat64_prefix_is_wkp(&pfx->addr, pfx->len) && !nat64_ipv4_is_global(k.dst4)) {
 			err = NAT64_STAT_DROP_WKP_NON_GLOBAL;
 			goto drop;
 		}
-		s = nat64_sess_create6(nn, &k, dst4, &err);
+		s = nat64_sess_create6(nn, &k, &err);
 		if (!s)
 			goto drop;
 	}
 	nat64_sess_update(nn, s, true, p.l4.tcp_flags);
-	x.saddr = s->k4.dst;
-	x.daddr = s->k4.src;
-	x.sport = s->k4.dport;
-	x.dport = s->k4.sport;
+	x.saddr = s->pool_addr;
+	x.daddr = s->addr4;
+	x.sport = s->pool_port;
+	x.dport = s->rport;
 	err = nat64_out4(nn, skb, &p, &x);
 	if (err)
 		goto drop;
@@ -708,9 +711,10 @@ static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
 			goto drop;
 		}
 		if (READ_ONCE(nn->cfg.wkp_global_only) && !nat64_ipv4_is_global(p.saddr)) {
-			const struct nat64_prefixes *pf = rcu_dereference(nn->prefixes);
+			const struct nat64_prefix *pfx;
 
-			if (pf && pf->n && nat64_prefix_is_wkp(&pf->p[0].addr, pf->p[0].len)) {
+			pfx = nat64_prefix_first(rcu_dereference(nn->prefixes));
+			if (pfx && nat64_prefix_is_wkp(&pfx->addr, pfx->len)) {
 				err = NAT64_STAT_DROP_WKP_NON_GLOBAL;
 				goto drop;
 			}
@@ -726,12 +730,15 @@ static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
 			goto drop;
 		}
 	}
+	if (unlikely(!nat64_sess_remote6(rcu_dereference(nn->prefixes), s, &x.saddr))) {
+		err = NAT64_STAT_DROP_NO_BIB;	/* its prefix is going */
+		goto drop;
+	}
 	nat64_sess_update(nn, s, false, p.l4.tcp_flags);
 	nat64_local(skb, state);
-	x.saddr = s->k6.dst;
-	x.daddr = s->k6.src;
-	x.sport = s->k6.dport;
-	x.dport = s->k6.sport;
+	x.daddr = s->src6;
+	x.sport = s->rport;
+	x.dport = s->port6;
 	err = nat64_out6(nn, skb, &p, &x);
 	if (err)
 		goto drop;

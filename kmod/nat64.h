@@ -14,9 +14,14 @@
 
 struct nat64_prefix {
 	struct in6_addr addr;
-	u8 len;
+	u8 len;				/* 0: a free slot */
+	bool going;			/* being deleted: no new sessions */
 };
 
+/*
+ * Slots [0, n) of which those with len 0 are free: a prefix keeps its slot
+ * (sessions name it by slot) until it is deleted.
+ */
 struct nat64_prefixes {
 	unsigned int n;
 	struct rcu_head rcu;
@@ -73,17 +78,21 @@ struct nat64_bib {
 	struct rcu_head rcu;
 };
 
-/* A session as seen from the IPv6 side: host -> prefix+server. */
+/*
+ * Lookup key of a session from the IPv6 side: host -> prefix + server, the
+ * prefix by its slot in nat64_prefixes, the server by its IPv4 address.
+ */
 struct nat64_skey6 {
 	struct in6_addr src;
-	struct in6_addr dst;
+	__be32 dst4;
 	__be16 sport;			/* ICMP: identifier */
 	__be16 dport;			/* ICMP: 0 */
 	u8 proto;
-	u8 pad[3];
+	u8 pidx;
+	u8 pad[2];
 };
 
-/* A session as seen from the IPv4 side: server -> pool4. */
+/* Lookup key of a session from the IPv4 side: server -> pool4. */
 struct nat64_skey4 {
 	__be32 src;
 	__be32 dst;
@@ -93,16 +102,27 @@ struct nat64_skey4 {
 	u8 pad[3];
 };
 
+/*
+ * A session: 88 bytes. Both keys are read from its fields (the server's
+ * address and port are shared); its binding is the one of (pool_addr,
+ * pool_port, proto), found in bib4 when a session goes.
+ */
 struct nat64_session {
 	struct rhash_head node6;
 	struct rhash_head node4;
-	struct nat64_skey6 k6;
-	struct nat64_skey4 k4;
-	struct nat64_bib *bib;
-	struct hlist_node bib_node;	/* in bib->sess_list */
-	unsigned long expires;		/* jiffies; READ_ONCE/WRITE_ONCE */
+	/* the first 24 bytes of nat64_skey6, in its order */
+	struct in6_addr src6;		/* the IPv6 host */
+	__be32 addr4;			/* the IPv4 server */
+	__be16 port6;			/* host's port; ICMP: identifier */
+	__be16 rport;			/* server's port; ICMP: 0 */
+	__be32 pool_addr;
+	__be16 pool_port;		/* ICMP: identifier */
+	u8 proto;
+	u8 pidx;			/* slot of the prefix in nat64_prefixes */
+	u32 expires;			/* jiffies (low 32 bits); READ/WRITE_ONCE */
 	u8 state;			/* TCP state; changed under nn->lock */
 	bool dead;
+	struct hlist_node bib_node;	/* in its binding's sess_list */
 	struct rcu_head rcu;
 };
 
@@ -148,6 +168,27 @@ static inline struct nat64_net *nat64_pernet(struct net *net)
 	return net_generic(net, nat64_net_id);
 }
 
+/* The first configured prefix (for flows opened from IPv4), or NULL. */
+static inline const struct nat64_prefix *nat64_prefix_first(const struct nat64_prefixes *pf)
+{
+	unsigned int i;
+
+	for (i = 0; pf && i < pf->n; i++)
+		if (pf->p[i].len && !pf->p[i].going)
+			return &pf->p[i];
+	return NULL;
+}
+
+/* The IPv6 address of @s's server (prefix slot + IPv4); false: slot freed. */
+static inline bool nat64_sess_remote6(const struct nat64_prefixes *pf,
+				      const struct nat64_session *s, struct in6_addr *a)
+{
+	if (!pf || s->pidx >= pf->n || !pf->p[s->pidx].len)
+		return false;
+	nat64_addr_embed(&pf->p[s->pidx].addr, pf->p[s->pidx].len, s->addr4, a);
+	return true;
+}
+
 /* session.c */
 int nat64_session_init(void);
 void nat64_session_exit(void);
@@ -158,10 +199,11 @@ struct nat64_session *nat64_sess_lookup6(struct nat64_net *nn,
 struct nat64_session *nat64_sess_lookup4(struct nat64_net *nn,
 					 const struct nat64_skey4 *k);
 struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
-					 const struct nat64_skey6 *k,
-					 __be32 dst4, int *reason);
+					 const struct nat64_skey6 *k, int *reason);
 struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 					 const struct nat64_skey4 *k, int *reason);
+void nat64_sess_key4(const struct nat64_session *s, struct nat64_skey4 *k);
+struct nat64_bib *nat64_sess_bib(struct nat64_net *nn, const struct nat64_session *s);
 bool nat64_adf_allows(const struct nat64_bib *b, __be32 remote);
 int nat64_sub_plen_set(struct nat64_net *nn, u8 plen);
 void nat64_sess_update(struct nat64_net *nn, struct nat64_session *s, bool from6,

@@ -85,18 +85,44 @@ static void *nat64_put_hdr(struct sk_buff *skb, struct netlink_callback *cb, u8 
 static bool nat64_match_prefix(struct nat64_net *nn, struct nat64_session *s,
 			       struct nat64_bib *b, const void *arg)
 {
-	const struct nat64_prefix *p = arg;
+	const unsigned int *slot = arg;
 
-	return nat64_prefix_match(&p->addr, p->len, &s->k6.dst);
+	return s->pidx == *slot;
 }
 
+/* Publish a copy of @old (NULL: empty) with slot @i set to @p (len 0: freed). */
+static int nat64_prefix_publish(struct nat64_net *nn, struct nat64_prefixes *old,
+				unsigned int i, const struct nat64_prefix *p)
+{
+	struct nat64_prefixes *new = kzalloc(sizeof(*new), GFP_KERNEL);
+
+	if (!new)
+		return -ENOMEM;
+	if (old)
+		*new = *old;
+	new->p[i] = *p;
+	if (i >= new->n)
+		new->n = i + 1;
+	while (new->n && !new->p[new->n - 1].len)
+		new->n--;
+	rcu_assign_pointer(nn->prefixes, new);
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+/*
+ * A prefix keeps its slot while it lives: sessions name their prefix by
+ * slot. Deletion marks the slot going (no new sessions), waits for the
+ * packets that matched it before, removes its sessions, then frees it.
+ */
 static int nat64_prefix_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nat64_net *nn = nat64_info_net(info);
-	struct nat64_prefixes *old = nat64_cfg(nn->prefixes), *new;
+	struct nat64_prefixes *old = nat64_cfg(nn->prefixes);
 	bool add = info->genlhdr->cmd == NAT64_CMD_PREFIX_ADD;
+	unsigned int i, n = old ? old->n : 0, slot = n, used = 0;
 	struct nat64_prefix p = {};
-	unsigned int i, n = old ? old->n : 0;
 	const char *why;
 	int err;
 
@@ -107,38 +133,35 @@ static int nat64_prefix_doit(struct sk_buff *skb, struct genl_info *info)
 	why = nat64_prefix_check(&p.addr, p.len);
 	if (why)
 		return nat64_err(info, NAT64_A_PREFIX6, why, -EINVAL);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (!old->p[i].len) {
+			slot = min(slot, i);
+			continue;
+		}
+		used++;
 		if (old->p[i].len == p.len && ipv6_addr_equal(&old->p[i].addr, &p.addr))
 			break;
+	}
 	if (add && i < n)
 		return nat64_err(info, NAT64_A_PREFIX6, "prefix already configured", -EEXIST);
 	if (!add && i == n)
 		return nat64_err(info, NAT64_A_PREFIX6, "no such prefix", -ENOENT);
-	if (add && n == NAT64_MAX_PREFIXES)
+	if (add && used == NAT64_MAX_PREFIXES)
 		return nat64_err(info, 0, "too many prefixes", -ENOSPC);
 	if (add) {
 		err = nat64_instance_hooks(nn);
 		if (err)
 			return nat64_err(info, 0, "cannot register netfilter hooks", err);
+		return nat64_prefix_publish(nn, old, slot, &p);
 	}
-
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	if (!new)
-		return -ENOMEM;
-	if (old)
-		*new = *old;
-	new->n = n;
-	if (add) {
-		new->p[new->n++] = p;
-	} else {
-		new->p[i] = new->p[--new->n];
-	}
-	rcu_assign_pointer(nn->prefixes, new);
-	if (old)
-		kfree_rcu(old, rcu);
-	if (!add)
-		nat64_state_flush(nn, nat64_match_prefix, &p, false, NAT64_RSN_CONFIG);
-	return 0;
+	p.going = true;
+	err = nat64_prefix_publish(nn, old, i, &p);
+	if (err)
+		return err;
+	synchronize_net();
+	nat64_state_flush(nn, nat64_match_prefix, &i, false, NAT64_RSN_CONFIG);
+	memset(&p, 0, sizeof(p));
+	return nat64_prefix_publish(nn, nat64_cfg(nn->prefixes), i, &p);
 }
 
 static int nat64_prefix_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -151,6 +174,8 @@ static int nat64_prefix_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	rcu_read_lock();
 	pf = rcu_dereference(nn->prefixes);
 	for (i = cb->args[0]; pf && i < pf->n; i++) {
+		if (!pf->p[i].len || pf->p[i].going)
+			continue;
 		hdr = nat64_put_hdr(skb, cb, NAT64_CMD_PREFIX_GET);
 		if (!hdr)
 			break;
@@ -415,7 +440,7 @@ static int nat64_bib_add(struct sk_buff *skb, struct genl_info *info)
 				 "IPv4 transport address is not in pool4 for this protocol",
 				 -EINVAL);
 	for (i = 0; pf && i < pf->n; i++)
-		if (nat64_prefix_match(&pf->p[i].addr, pf->p[i].len, &k6.addr))
+		if (pf->p[i].len && nat64_prefix_match(&pf->p[i].addr, pf->p[i].len, &k6.addr))
 			return nat64_err(info, NAT64_A_ADDR6,
 					 "IPv6 address lies inside a translation prefix",
 					 -EINVAL);
@@ -497,19 +522,25 @@ static int nat64_fill_bib(struct sk_buff *skb, const struct nat64_bib *b)
 	return 0;
 }
 
-static int nat64_fill_session(struct sk_buff *skb, const struct nat64_session *s)
+static int nat64_fill_session(struct sk_buff *skb, struct nat64_net *nn,
+			      const struct nat64_session *s)
 {
-	long left = (long)(READ_ONCE(s->expires) - jiffies);
+	long left = (s32)(READ_ONCE(s->expires) - (u32)jiffies);
+	struct in6_addr remote6;
+	bool has6;
 
-	if (nla_put_u8(skb, NAT64_A_PROTO, s->k6.proto) ||
-	    nla_put_in6_addr(skb, NAT64_A_ADDR6, &s->k6.src) ||
-	    nla_put_u16(skb, NAT64_A_PORT6, ntohs(s->k6.sport)) ||
-	    nla_put_in6_addr(skb, NAT64_A_REMOTE6, &s->k6.dst) ||
-	    nla_put_be32(skb, NAT64_A_ADDR4, s->k4.dst) ||
-	    nla_put_u16(skb, NAT64_A_PORT4, ntohs(s->k4.dport)) ||
-	    nla_put_be32(skb, NAT64_A_REMOTE4, s->k4.src) ||
-	    nla_put_u16(skb, NAT64_A_REMOTE_PORT, ntohs(s->k4.sport)) ||
-	    (s->k6.proto == IPPROTO_TCP &&
+	rcu_read_lock();
+	has6 = nat64_sess_remote6(rcu_dereference(nn->prefixes), s, &remote6);
+	rcu_read_unlock();
+	if (nla_put_u8(skb, NAT64_A_PROTO, s->proto) ||
+	    nla_put_in6_addr(skb, NAT64_A_ADDR6, &s->src6) ||
+	    nla_put_u16(skb, NAT64_A_PORT6, ntohs(s->port6)) ||
+	    (has6 && nla_put_in6_addr(skb, NAT64_A_REMOTE6, &remote6)) ||
+	    nla_put_be32(skb, NAT64_A_ADDR4, s->pool_addr) ||
+	    nla_put_u16(skb, NAT64_A_PORT4, ntohs(s->pool_port)) ||
+	    nla_put_be32(skb, NAT64_A_REMOTE4, s->addr4) ||
+	    nla_put_u16(skb, NAT64_A_REMOTE_PORT, ntohs(s->rport)) ||
+	    (s->proto == IPPROTO_TCP &&
 	     nla_put_u8(skb, NAT64_A_TCP_STATE, READ_ONCE(s->state))) ||
 	    nla_put_u64_64bit(skb, NAT64_A_EXPIRES_MS,
 			      left > 0 ? jiffies_to_msecs(left) : 0, NAT64_A_PAD))
@@ -520,6 +551,7 @@ static int nat64_fill_session(struct sk_buff *skb, const struct nat64_session *s
 static int nat64_table_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			    bool sessions)
 {
+	struct nat64_net *nn = nat64_pernet(sock_net(skb->sk));
 	struct nat64_dump *d = (struct nat64_dump *)cb->args[0];
 	void *obj, *hdr;
 	int err = 0;
@@ -534,7 +566,7 @@ static int nat64_table_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			err = PTR_ERR(obj);
 			break;
 		}
-		proto = sessions ? ((struct nat64_session *)obj)->k6.proto :
+		proto = sessions ? ((struct nat64_session *)obj)->proto :
 				   ((struct nat64_bib *)obj)->k6.proto;
 		if (d->proto && proto != d->proto)
 			continue;
@@ -542,7 +574,7 @@ static int nat64_table_dump(struct sk_buff *skb, struct netlink_callback *cb,
 							NAT64_CMD_BIB_GET);
 		if (!hdr)
 			break;
-		if (sessions ? nat64_fill_session(skb, obj) : nat64_fill_bib(skb, obj)) {
+		if (sessions ? nat64_fill_session(skb, nn, obj) : nat64_fill_bib(skb, obj)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -567,7 +599,7 @@ static bool nat64_match_proto(struct nat64_net *nn, struct nat64_session *s,
 {
 	const u8 *proto = arg;
 
-	return !*proto || s->k6.proto == *proto;
+	return !*proto || s->proto == *proto;
 }
 
 static int nat64_session_flush(struct sk_buff *skb, struct genl_info *info)
@@ -698,7 +730,7 @@ static void nat64_event(struct nat64_net *nn, const void *obj, bool session, u8 
 	    nla_put_u8(msg, NAT64_A_EVENT, ev) || nla_put_u8(msg, NAT64_A_REASON, reason) ||
 	    nla_put_u64_64bit(msg, NAT64_A_TIME_MS, ktime_to_ms(ktime_get_real()),
 			      NAT64_A_PAD) ||
-	    (session ? nat64_fill_session(msg, obj) : nat64_fill_bib(msg, obj))) {
+	    (session ? nat64_fill_session(msg, nn, obj) : nat64_fill_bib(msg, obj))) {
 		nlmsg_free(msg);
 		return;
 	}

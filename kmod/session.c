@@ -8,6 +8,7 @@
  * bounded number at a time.
  */
 
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include "nat64.h"
@@ -25,17 +26,77 @@
 static struct kmem_cache *nat64_sess_cache __read_mostly;
 static struct kmem_cache *nat64_bib_cache __read_mostly;
 
+/*
+ * Session keys are not stored as such: the hash and compare functions read
+ * them from the session's fields. A lookup key and the session it finds
+ * must hash alike.
+ */
+#define NAT64_K6_WORDS	6	/* src6, addr4, port6 + rport */
+
+static u32 nat64_k6_hash(const void *data, u32 len, u32 seed)
+{
+	const struct nat64_skey6 *k = data;
+
+	return jhash2((const u32 *)k, NAT64_K6_WORDS, seed ^ (k->proto | k->pidx << 8));
+}
+
+static u32 nat64_s6_hash(const void *data, u32 len, u32 seed)
+{
+	const struct nat64_session *s = data;
+
+	return jhash2((const u32 *)&s->src6, NAT64_K6_WORDS, seed ^ (s->proto | s->pidx << 8));
+}
+
+static int nat64_s6_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct nat64_skey6 *k = arg->key;
+	const struct nat64_session *s = obj;
+
+	return memcmp(k, &s->src6, NAT64_K6_WORDS * 4) || k->proto != s->proto ||
+	       k->pidx != s->pidx;
+}
+
+static u32 nat64_k4_hash(const void *data, u32 len, u32 seed)
+{
+	const struct nat64_skey4 *k = data;
+
+	return jhash_3words((__force u32)k->src, (__force u32)k->dst,
+			    (__force u32)k->sport << 16 | (__force u32)k->dport, seed ^ k->proto);
+}
+
+static u32 nat64_s4_hash(const void *data, u32 len, u32 seed)
+{
+	const struct nat64_session *s = data;
+
+	return jhash_3words((__force u32)s->addr4, (__force u32)s->pool_addr,
+			    (__force u32)s->rport << 16 | (__force u32)s->pool_port,
+			    seed ^ s->proto);
+}
+
+static int nat64_s4_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct nat64_skey4 *k = arg->key;
+	const struct nat64_session *s = obj;
+
+	return k->src != s->addr4 || k->dst != s->pool_addr || k->sport != s->rport ||
+	       k->dport != s->pool_port || k->proto != s->proto;
+}
+
 static const struct rhashtable_params nat64_sess6_params = {
 	.key_len = sizeof(struct nat64_skey6),
-	.key_offset = offsetof(struct nat64_session, k6),
 	.head_offset = offsetof(struct nat64_session, node6),
+	.hashfn = nat64_k6_hash,
+	.obj_hashfn = nat64_s6_hash,
+	.obj_cmpfn = nat64_s6_cmp,
 	.automatic_shrinking = true,
 };
 
 static const struct rhashtable_params nat64_sess4_params = {
 	.key_len = sizeof(struct nat64_skey4),
-	.key_offset = offsetof(struct nat64_session, k4),
 	.head_offset = offsetof(struct nat64_session, node4),
+	.hashfn = nat64_k4_hash,
+	.obj_hashfn = nat64_s4_hash,
+	.obj_cmpfn = nat64_s4_cmp,
 	.automatic_shrinking = true,
 };
 
@@ -70,6 +131,24 @@ struct nat64_session *nat64_sess_lookup4(struct nat64_net *nn,
 					 const struct nat64_skey4 *k)
 {
 	return rhashtable_lookup(&nn->sess4, k, nat64_sess4_params);
+}
+
+void nat64_sess_key4(const struct nat64_session *s, struct nat64_skey4 *k)
+{
+	*k = (struct nat64_skey4){
+		.src = s->addr4, .dst = s->pool_addr,
+		.sport = s->rport, .dport = s->pool_port, .proto = s->proto,
+	};
+}
+
+/* The binding of @s: under nn->lock or RCU. */
+struct nat64_bib *nat64_sess_bib(struct nat64_net *nn, const struct nat64_session *s)
+{
+	struct nat64_bkey4 k = {
+		.addr = s->pool_addr, .port = s->pool_port, .proto = s->proto,
+	};
+
+	return rhashtable_lookup_fast(&nn->bib4, &k, nat64_bib4_params);
 }
 
 static void nat64_sess_free_rcu(struct rcu_head *h)
@@ -188,9 +267,12 @@ int nat64_sub_plen_set(struct nat64_net *nn, u8 plen)
 /* Under nn->lock. */
 static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 reason)
 {
-	struct nat64_bib *b = s->bib;
+	struct nat64_bib *b;
 
 	if (s->dead)
+		return;
+	b = nat64_sess_bib(nn, s);
+	if (WARN_ON_ONCE(!b))
 		return;
 	s->dead = true;
 	nat64_event_session(nn, s, NAT64_EV_SESSION_DEL, reason);
@@ -198,7 +280,7 @@ static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 
 	rhashtable_remove_fast(&nn->sess4, &s->node4, nat64_sess4_params);
 	hlist_del_rcu(&s->bib_node);
 	atomic_dec(&nn->nsessions);
-	nat64_sub_put(nn, nat64_sub_find(nn, &s->k6.src));
+	nat64_sub_put(nn, nat64_sub_find(nn, &s->src6));
 	/* a dynamic binding goes with its last session, for the same reason */
 	if (!--b->sessions && !b->is_static)
 		nat64_bib_remove(nn, b, reason == NAT64_RSN_EXPIRED ?
@@ -290,18 +372,23 @@ static struct nat64_session *nat64_sess_insert(struct nat64_net *nn,
 					       struct nat64_bib *b, bool from6,
 					       int *reason)
 {
+	struct nat64_skey6 k6 = {
+		.src = s->src6, .dst4 = s->addr4, .sport = s->port6, .dport = s->rport,
+		.proto = s->proto, .pidx = s->pidx,
+	};
+	struct nat64_skey4 k4;
 	struct nat64_sub *sub;
 	int err;
 
-	sub = nat64_sub_get(nn, &s->k6.src, from6, reason);
+	nat64_sess_key4(s, &k4);
+	sub = nat64_sub_get(nn, &s->src6, from6, reason);
 	if (!sub) {
 		kmem_cache_free(nat64_sess_cache, s);
 		return NULL;
 	}
 	sub->sessions++;
-	s->bib = b;
-	s->expires = jiffies + nat64_initial_tmo(nn, s->k6.proto);
-	err = rhashtable_lookup_insert_fast(&nn->sess4, &s->node4, nat64_sess4_params);
+	s->expires = (u32)jiffies + nat64_initial_tmo(nn, s->proto);
+	err = rhashtable_lookup_insert_key(&nn->sess4, &k4, &s->node4, nat64_sess4_params);
 	if (err) {
 		*reason = err == -EEXIST ? NAT64_STAT_DROP_SESSION_CONFLICT :
 					   NAT64_STAT_DROP_NOMEM;
@@ -309,7 +396,7 @@ static struct nat64_session *nat64_sess_insert(struct nat64_net *nn,
 		nat64_sub_put(nn, sub);
 		return NULL;
 	}
-	err = rhashtable_lookup_insert_fast(&nn->sess6, &s->node6, nat64_sess6_params);
+	err = rhashtable_lookup_insert_key(&nn->sess6, &k6, &s->node6, nat64_sess6_params);
 	if (err) {
 		*reason = err == -EEXIST ? NAT64_STAT_DROP_SESSION_CONFLICT :
 					   NAT64_STAT_DROP_NOMEM;
@@ -334,13 +421,13 @@ static bool nat64_full(struct nat64_net *nn, int *reason)
 	return true;
 }
 
-/* First packet of a flow from the IPv6 side; @dst4 is the embedded server. */
+/* First packet of a flow from the IPv6 side. */
 struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
-					 const struct nat64_skey6 *k,
-					 __be32 dst4, int *reason)
+					 const struct nat64_skey6 *k, int *reason)
 {
 	struct nat64_bkey6 bk = { .addr = k->src, .port = k->sport, .proto = k->proto };
 	struct nat64_session *s;
+	struct nat64_skey4 k4;
 	struct nat64_bib *b;
 
 	spin_lock_bh(&nn->lock);
@@ -359,19 +446,20 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 		if (!b)
 			goto out;
 	}
-	s = kmem_cache_zalloc(nat64_sess_cache, GFP_ATOMIC);
+	s = kmem_cache_alloc(nat64_sess_cache, GFP_ATOMIC);
 	if (!s) {
 		*reason = NAT64_STAT_DROP_NOMEM;
 	} else {
-		s->k6 = *k;
-		s->k4.src = dst4;
-		s->k4.dst = b->k4.addr;
-		s->k4.sport = k->dport;
-		s->k4.dport = b->k4.port;
-		s->k4.proto = k->proto;
+		*s = (struct nat64_session){
+			.src6 = k->src, .addr4 = k->dst4, .port6 = k->sport, .rport = k->dport,
+			.pool_addr = b->k4.addr, .pool_port = b->k4.port,
+			.proto = k->proto, .pidx = k->pidx,
+		};
 		s = nat64_sess_insert(nn, s, b, true, reason);
-		if (s && nn->nsyns && k->proto == IPPROTO_TCP)
-			nat64_syn_match(nn, &s->k4);
+		if (s && nn->nsyns && k->proto == IPPROTO_TCP) {
+			nat64_sess_key4(s, &k4);
+			nat64_syn_match(nn, &k4);
+		}
 	}
 	if (!s && !b->sessions && !b->is_static)
 		nat64_bib_remove(nn, b, NAT64_RSN_LAST_SESSION);
@@ -385,7 +473,7 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 					 const struct nat64_skey4 *k, int *reason)
 {
 	struct nat64_bkey4 bk = { .addr = k->dst, .port = k->dport, .proto = k->proto };
-	const struct nat64_prefixes *pf;
+	const struct nat64_prefix *pfx;
 	struct nat64_session *s;
 	struct nat64_bib *b;
 
@@ -394,8 +482,8 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 	if (s)
 		goto out;
 	b = rhashtable_lookup_fast(&nn->bib4, &bk, nat64_bib4_params);
-	pf = rcu_dereference(nn->prefixes);
-	if (!b || !pf || !pf->n) {
+	pfx = nat64_prefix_first(rcu_dereference(nn->prefixes));
+	if (!b || !pfx) {
 		*reason = NAT64_STAT_DROP_NO_BIB;
 		goto out;
 	}
@@ -405,17 +493,16 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 	}
 	if (nat64_full(nn, reason))
 		goto out;
-	s = kmem_cache_zalloc(nat64_sess_cache, GFP_ATOMIC);
+	s = kmem_cache_alloc(nat64_sess_cache, GFP_ATOMIC);
 	if (!s) {
 		*reason = NAT64_STAT_DROP_NOMEM;
 		goto out;
 	}
-	s->k4 = *k;
-	s->k6.src = b->k6.addr;
-	s->k6.sport = b->k6.port;
-	nat64_addr_embed(&pf->p[0].addr, pf->p[0].len, k->src, &s->k6.dst);
-	s->k6.dport = k->sport;
-	s->k6.proto = k->proto;
+	*s = (struct nat64_session){
+		.src6 = b->k6.addr, .addr4 = k->src, .port6 = b->k6.port, .rport = k->sport,
+		.pool_addr = k->dst, .pool_port = k->dport, .proto = k->proto,
+		.pidx = pfx - rcu_dereference(nn->prefixes)->p,
+	};
 	s = nat64_sess_insert(nn, s, b, false, reason);
 out:
 	spin_unlock_bh(&nn->lock);
@@ -431,7 +518,7 @@ bool nat64_adf_allows(const struct nat64_bib *b, __be32 remote)
 	const struct nat64_session *s;
 
 	hlist_for_each_entry_rcu(s, &b->sess_list, bib_node)
-		if (s->k4.src == remote)
+		if (s->addr4 == remote)
 			return true;
 	return false;
 }
@@ -440,11 +527,12 @@ bool nat64_adf_allows(const struct nat64_bib *b, __be32 remote)
 void nat64_sess_update(struct nat64_net *nn, struct nat64_session *s, bool from6,
 		       u8 tcp_flags)
 {
-	unsigned long tmo, exp, old;
+	unsigned long tmo;
 	enum nat64_tmo t = NAT64_TMO_EST;
 	bool changed = false;
+	u32 exp, old;
 
-	switch (s->k6.proto) {
+	switch (s->proto) {
 	case IPPROTO_TCP: {
 		u8 st = READ_ONCE(s->state);
 
@@ -467,10 +555,10 @@ void nat64_sess_update(struct nat64_net *nn, struct nat64_session *s, bool from6
 		tmo = READ_ONCE(nn->cfg.icmp_tmo);
 		break;
 	}
-	exp = jiffies + tmo;
+	exp = (u32)jiffies + tmo;
 	old = READ_ONCE(s->expires);
 	/* write the shared line at most a few times a second per flow */
-	if (changed || time_after(exp, old + HZ / 8))
+	if (changed || time_after32(exp, old + HZ / 8))
 		WRITE_ONCE(s->expires, exp);
 }
 
@@ -517,8 +605,12 @@ static void nat64_flush_sess(void *obj, void *arg)
 {
 	struct nat64_flush_arg *fa = arg;
 	struct nat64_session *s = obj;
+	struct nat64_bib *b;
 
-	if (fa->match && !fa->match(fa->nn, s, s->bib, fa->arg))
+	if (READ_ONCE(s->dead))
+		return;
+	b = nat64_sess_bib(fa->nn, s);
+	if (!b || (fa->match && !fa->match(fa->nn, s, b, fa->arg)))
 		return;
 	spin_lock_bh(&fa->nn->lock);
 	nat64_sess_remove(fa->nn, s, fa->reason);
@@ -631,10 +723,10 @@ static void nat64_gc(struct work_struct *work)
 			done = true;
 			break;
 		}
-		if (!time_after(jiffies, READ_ONCE(s->expires)))
+		if (!time_after32((u32)jiffies, READ_ONCE(s->expires)))
 			continue;
 		spin_lock_bh(&nn->lock);
-		if (!s->dead && time_after(jiffies, READ_ONCE(s->expires))) {
+		if (!s->dead && time_after32((u32)jiffies, READ_ONCE(s->expires))) {
 			nat64_sess_remove(nn, s, NAT64_RSN_EXPIRED);
 			nat64_stat_inc(nn, SESSION_EXPIRED);
 		}
@@ -717,6 +809,9 @@ void nat64_state_exit(struct nat64_net *nn)
 
 int nat64_session_init(void)
 {
+	BUILD_BUG_ON(offsetof(struct nat64_session, rport) + 2 -
+		     offsetof(struct nat64_session, src6) != NAT64_K6_WORDS * 4);
+	BUILD_BUG_ON(offsetof(struct nat64_skey6, dport) + 2 != NAT64_K6_WORDS * 4);
 	nat64_sess_cache = KMEM_CACHE(nat64_session, 0);
 	if (!nat64_sess_cache)
 		return -ENOMEM;
