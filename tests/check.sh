@@ -62,6 +62,11 @@ if [ $VM = 1 ]; then
 		stage pkg tests/pkg/check.sh -k "$KVER"
 		stage k612 tests/k612/e2e.sh -- env E2E_CONFORM=0 tests/e2e/run.sh
 	fi
+	# the debug kernel (KASAN, UBSAN, lockdep, PROVE_RCU, kmemleak, debug
+	# objects): built once from linux-source-6.1 and cached in /var/tmp
+	if [ "${NAT64_CHECK_DEBUG:-1}" = 1 ]; then
+		stage debug tests/kernel/check-stage.sh
+	fi
 fi
 
 echo "=== total"
