@@ -8,7 +8,7 @@
 #   make check        every test: unit, build, DKMS, VM end to end (installs deps as root)
 #   make check-quick  the same without the VM
 #   make fuzz         libFuzzer on the packet core for FUZZ_SECONDS (600), then coverage
-#   make check-debug  the VM tests on a KASAN/lockdep/kmemleak kernel built from linux-source-6.1
+#   make check-debug  make check's debug stage, longer: 10 lifetime cycles, 120 s of concurrency
 #   make demo         DNS64 + NAT64 user story in a VM
 #   make bench        (see README)
 
@@ -47,7 +47,7 @@ check-quick:
 	tests/check.sh --no-vm
 
 check-debug:
-	tests/kernel/e2e.sh
+	tests/kernel/check-stage.sh
 
 demo:
 	tests/demo.sh

@@ -17,7 +17,7 @@ static struct genl_family nat64_family;
 #define nat64_cfg(p)	rcu_dereference_protected(p, true)
 
 static struct netlink_range_validation nat64_tmo_range __ro_after_init = { .min = 1, .max = 86400 };
-static struct netlink_range_validation nat64_est_range __ro_after_init = { .min = 1, .max = 2592000 };
+static struct netlink_range_validation nat64_est_range __ro_after_init = { .min = 1, .max = 2000000 };
 static struct netlink_range_validation nat64_max_range __ro_after_init = { .min = 1, .max = 1u << 31 };
 
 static struct netlink_range_validation nat64_syns_range __ro_after_init = { .max = 4096 };

@@ -64,8 +64,11 @@ if [ $VM = 1 ]; then
 	fi
 	# the debug kernel (KASAN, UBSAN, lockdep, PROVE_RCU, kmemleak, debug
 	# objects): built once from linux-source-6.1 and cached in /var/tmp
+	# (bounded here: 3 lifetime cycles, 60 s of concurrency)
 	if [ "${NAT64_CHECK_DEBUG:-1}" = 1 ]; then
-		stage debug tests/kernel/check-stage.sh
+		stage debug env CHECK_LIFETIME_CYCLES="${CHECK_LIFETIME_CYCLES:-3}" \
+			CHECK_CONCURRENT_SECONDS="${CHECK_CONCURRENT_SECONDS:-60}" \
+			CHECK_LIMITS_N="${CHECK_LIMITS_N:-50}" tests/kernel/check-stage.sh
 	fi
 fi
 

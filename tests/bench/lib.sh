@@ -627,16 +627,26 @@ counters() { # phase
 	return 0
 }
 
-profile() { # perf profile of est64 for the current contender
-	command -v perf >/dev/null || { note "no perf"; return 0; }
-	pg6 "$S4_ADDR6" 1000 1004 9 9 || return 1
+# perf profile (CPU 1: where xlat works in the pipeline mode, pktgen has
+# CPU 0) of a pktgen run: profile_run NAME SPORT_MIN SPORT_MAX DPORT_MIN DPORT_MAX
+profile_run() {
+	local name=$1
+	shift
+	pg6 "$S4_ADDR6" "$@" || return 1
 	pg_start "$NS_C6"
 	sleep 1
-	# CPU 1: where xlat works in the pipeline mode (pktgen has CPU 0)
-	perf record -C 1 -g -o "/tmp/perf-$C.data" -- sleep 4 >/dev/null 2>&1
+	perf record -C 1 -g -o "/tmp/perf-$name-$C.data" -- sleep 4 >/dev/null 2>&1
 	pg_stop
-	perf report -i "/tmp/perf-$C.data" --stdio --no-children --sort sym 2>/dev/null |
-		grep -v '^#' | grep '%' | grep -v "^ *|" | grep -v -- "---" | head -60 >"$BENCH_OUT/profile-$C.txt"
-	log "profile of $C in $BENCH_OUT/profile-$C.txt"
+	perf report -i "/tmp/perf-$name-$C.data" --stdio --no-children --sort sym 2>/dev/null |
+		grep -v '^#' | grep '%' | grep -v "^ *|" | grep -v -- "---" | head -60 \
+		>"$BENCH_OUT/profile-$name-$C.txt"
+	log "profile of $C ($name) in $BENCH_OUT/profile-$name-$C.txt"
+}
+profile() { # established 6->4 (4 flows), then new sessions 6->4
+	command -v perf >/dev/null || { note "no perf"; return 0; }
+	profile_run est64 1000 1004 9 9 || return 1
+	"${C}_flush"
+	sleep 1
+	profile_run new 1024 65535 10 17
 }
 

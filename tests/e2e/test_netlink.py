@@ -203,7 +203,7 @@ def main():
         ("bib del valid", expect_ok("BIB_DEL", u8("PROTO", 6) + raw("ADDR6", H6) + u16("PORT6", 80))),
         ("config set udp-timeout 0", expect_err("CONFIG_SET", u32("UDP_TMO", 0))),
         ("config set udp-timeout 86401", expect_err("CONFIG_SET", u32("UDP_TMO", 86401))),
-        ("config set tcp-est-timeout 2592001", expect_err("CONFIG_SET", u32("TCP_EST_TMO", 2592001))),
+        ("config set tcp-est-timeout 2000001", expect_err("CONFIG_SET", u32("TCP_EST_TMO", 2000001))),
         ("config set max-sessions 0", expect_err("CONFIG_SET", u32("MAX_SESSIONS", 0))),
         ("config set max-sessions 2^31+1", expect_err("CONFIG_SET", u32("MAX_SESSIONS", (1 << 31) + 1))),
         ("config set timeout as u8", expect_err("CONFIG_SET", u8("ICMP_TMO", 5))),

@@ -61,7 +61,8 @@ if [ -n "$line" ]; then
 	f=${line#*passed, }
 	f=${f%% failed*}
 fi
-leaks=$(grep -a -oE 'nat64-vm: kmemleak: [0-9]+ suspected leaks' "$LOG" | tail -n1 | grep -oE '[0-9]+')
+leaks=$(grep -a -oE 'nat64-vm: kmemleak: [0-9]+ suspected leaks' "$LOG" | tail -n1 |
+	sed -E 's/.*kmemleak: ([0-9]+) .*/\1/')
 verdict=$(grep -a -E '^run.sh: ' "$LOG" | tail -n1)
 if [ "$rc" = 0 ] || { [ "$f" -gt 0 ] && ! echo "$verdict" | grep -q 'FAIL:'; }; then
 	# the suites' own failures are counted above; the kernel said nothing

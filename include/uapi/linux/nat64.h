@@ -74,7 +74,7 @@
  *                                   NAT64_A_SESSIONS and NAT64_A_BIBS (counts now)
  * NAT64_CMD_CONFIG_SET (admin)      any NAT64_A_CFG_* attributes; all or nothing.
  *	NAT64_A_CFG_UDP_TIMEOUT       u32 s, 1..86400        (default 300)
- *	NAT64_A_CFG_TCP_EST_TIMEOUT   u32 s, 1..2592000      (default 7440)
+ *	NAT64_A_CFG_TCP_EST_TIMEOUT   u32 s, 1..2000000      (default 7440)
  *	NAT64_A_CFG_TCP_TRANS_TIMEOUT u32 s, 1..86400        (default 240)
  *	NAT64_A_CFG_ICMP_TIMEOUT      u32 s, 1..86400        (default 60)
  *	NAT64_A_CFG_MAX_SESSIONS      u32, 1..2^31           (default: memory/16 KiB)
