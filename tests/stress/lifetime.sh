@@ -121,7 +121,9 @@ cycle() {
 	done
 
 	ph traffic
-	# configuration changes under traffic
+	# configuration changes under traffic (the static binding takes IPv4
+	# port 999: dynamic bindings of the clients' ephemeral ports are made in
+	# 1024-65535, so none can hold it first)
 	for i in $(seq "$NX"); do
 		x=$(st_xlat "$i")
 		p=$(st_prefix "$i")
@@ -133,12 +135,12 @@ cycle() {
 			config set udp-timeout 2 icmp-timeout 2 tcp-trans-timeout 3 tcp-est-timeout 4
 			pool4 add 203.0.113.$((100 + i))
 			pool4 del $(st_pool4 "$i")
-			bib add udp [2001:db8:$i::2]:4000 203.0.113.$((100 + i)):4000
+			bib add udp [2001:db8:$i::2]:4000 203.0.113.$((100 + i)):999
 			session flush udp
 			prefix del $p
 			prefix add $p
 			pool4 add $(st_pool4 "$i") udp ports 2000-2100
-			bib del udp [2001:db8:$i::2]:4000 203.0.113.$((100 + i)):4000
+			bib del udp [2001:db8:$i::2]:4000 203.0.113.$((100 + i)):999
 			pool4 del 203.0.113.$((100 + i))
 			session flush
 			pool4 add $(st_pool4 "$i") tcp icmp
