@@ -103,9 +103,11 @@ struct nat64_skey4 {
 };
 
 /*
- * A session: 88 bytes. Both keys are read from its fields (the server's
+ * A session: 72 bytes. Both keys are read from its fields (the server's
  * address and port are shared); its binding is the one of (pool_addr,
- * pool_port, proto), found in bib4 when a session goes.
+ * pool_port, proto), found in bib4 when a session goes. It has no rcu_head:
+ * once unlinked it waits on nn->reap, chained through the half of bib_node
+ * that RCU readers never follow, and GC frees it a grace period later.
  */
 struct nat64_session {
 	struct rhash_head node6;
@@ -122,8 +124,13 @@ struct nat64_session {
 	u32 expires;			/* jiffies (low 32 bits); READ/WRITE_ONCE */
 	u8 state;			/* TCP state; changed under nn->lock */
 	bool dead;
-	struct hlist_node bib_node;	/* in its binding's sess_list */
-	struct rcu_head rcu;
+	union {
+		struct hlist_node bib_node;	/* in its binding's sess_list */
+		struct {
+			struct hlist_node *bib_next;	/* kept for RCU readers */
+			struct nat64_session *reap_next; /* unlinked: nn->reap */
+		};
+	};
 };
 
 /* Sessions of one IPv6 subscriber (its address cut to cfg.sub_plen). */
@@ -155,6 +162,9 @@ struct nat64_net {
 	struct nat64_config cfg;
 	struct nat64_stats __percpu *stats;
 	siphash_key_t port_key;
+	struct nat64_session *reap;	/* unlinked sessions, under lock */
+	struct nat64_session *reaped;	/* GC only: freed once reap_gp is over */
+	unsigned long reap_gp;		/* start_poll_synchronize_rcu() cookie */
 	struct delayed_work gc_work;
 	struct rhashtable_iter gc_iter;
 	bool gc_walking;
@@ -205,7 +215,6 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 void nat64_sess_key4(const struct nat64_session *s, struct nat64_skey4 *k);
 struct nat64_bib *nat64_sess_bib(struct nat64_net *nn, const struct nat64_session *s);
 bool nat64_adf_allows(const struct nat64_bib *b, __be32 remote);
-int nat64_sub_plen_set(struct nat64_net *nn, u8 plen);
 void nat64_sess_update(struct nat64_net *nn, struct nat64_session *s, bool from6,
 		       u8 tcp_flags);
 int nat64_bib_add_static(struct nat64_net *nn, const struct nat64_bkey6 *k6,
@@ -217,6 +226,16 @@ void nat64_state_flush(struct nat64_net *nn,
 		       bool (*match)(struct nat64_net *nn, struct nat64_session *s,
 				     struct nat64_bib *b, const void *arg),
 		       const void *arg, bool bibs_too, u8 reason);
+
+/* sub.c: subscribers (sessions per IPv6 host prefix); under nn->lock */
+int nat64_subs_init(struct nat64_net *nn);
+void nat64_subs_exit(struct nat64_net *nn);
+struct nat64_sub *nat64_sub_find(struct nat64_net *nn, const struct in6_addr *a);
+struct nat64_sub *nat64_sub_get(struct nat64_net *nn, const struct in6_addr *a,
+				bool limit, int *reason);
+void nat64_sub_put(struct nat64_net *nn, struct nat64_sub *sub);
+bool nat64_sub_full(const struct nat64_net *nn, const struct nat64_sub *sub);
+int nat64_sub_plen_set(struct nat64_net *nn, u8 plen);
 
 /* instance.c */
 int nat64_instance_hooks(struct nat64_net *nn);

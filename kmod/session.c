@@ -107,13 +107,6 @@ static const struct rhashtable_params nat64_bib6_params = {
 	.automatic_shrinking = true,
 };
 
-static const struct rhashtable_params nat64_sub_params = {
-	.key_len = sizeof(struct in6_addr),
-	.key_offset = offsetof(struct nat64_sub, key),
-	.head_offset = offsetof(struct nat64_sub, node),
-	.automatic_shrinking = true,
-};
-
 static const struct rhashtable_params nat64_bib4_params = {
 	.key_len = sizeof(struct nat64_bkey4),
 	.key_offset = offsetof(struct nat64_bib, k4),
@@ -151,9 +144,49 @@ struct nat64_bib *nat64_sess_bib(struct nat64_net *nn, const struct nat64_sessio
 	return rhashtable_lookup_fast(&nn->bib4, &k, nat64_bib4_params);
 }
 
-static void nat64_sess_free_rcu(struct rcu_head *h)
+/*
+ * @s is out of both tables and its binding's list, but RCU readers may still
+ * hold it: queue it for GC, which frees it after a grace period (no rcu_head
+ * per session, no callback per session). Under nn->lock.
+ */
+static void nat64_sess_reap(struct nat64_net *nn, struct nat64_session *s)
 {
-	kmem_cache_free(nat64_sess_cache, container_of(h, struct nat64_session, rcu));
+	s->reap_next = nn->reap;
+	WRITE_ONCE(nn->reap, s);
+}
+
+static void nat64_sess_free_list(struct nat64_session *s)
+{
+	struct nat64_session *next;
+	unsigned int n = 0;
+
+	for (; s; s = next) {
+		next = s->reap_next;
+		kmem_cache_free(nat64_sess_cache, s);
+		if (!(++n % 1024))
+			cond_resched();
+	}
+}
+
+/*
+ * GC only: free what was queued before the grace period it started last
+ * time, once that is over, and start one for what was queued since.
+ */
+static void nat64_reap(struct nat64_net *nn)
+{
+	if (nn->reaped) {
+		if (!poll_state_synchronize_rcu(nn->reap_gp))
+			return;
+		nat64_sess_free_list(nn->reaped);
+		nn->reaped = NULL;
+	}
+	if (!READ_ONCE(nn->reap))
+		return;
+	spin_lock_bh(&nn->lock);
+	nn->reaped = nn->reap;
+	WRITE_ONCE(nn->reap, NULL);
+	spin_unlock_bh(&nn->lock);
+	nn->reap_gp = start_poll_synchronize_rcu();
 }
 
 static void nat64_bib_free_rcu(struct rcu_head *h)
@@ -172,96 +205,6 @@ static void nat64_bib_remove(struct nat64_net *nn, struct nat64_bib *b, u8 reaso
 	rhashtable_remove_fast(&nn->bib4, &b->node4, nat64_bib4_params);
 	atomic_dec(&nn->nbibs);
 	call_rcu(&b->rcu, nat64_bib_free_rcu);
-}
-
-/* The subscriber of IPv6 host @a: its address cut to cfg.sub_plen. */
-static void nat64_sub_key(const struct nat64_net *nn, const struct in6_addr *a,
-			  struct in6_addr *key)
-{
-	unsigned int plen = nn->cfg.sub_plen, i;
-
-	for (i = 0; i < 4; i++) {
-		unsigned int bits = min(plen, 32u);
-
-		key->s6_addr32[i] = bits ? a->s6_addr32[i] & htonl(~0u << (32 - bits)) : 0;
-		plen -= bits;
-	}
-}
-
-/* Under nn->lock. */
-static struct nat64_sub *nat64_sub_find(struct nat64_net *nn, const struct in6_addr *a)
-{
-	struct in6_addr key;
-
-	nat64_sub_key(nn, a, &key);
-	return rhashtable_lookup_fast(&nn->subs, &key, nat64_sub_params);
-}
-
-static void nat64_sub_free_rcu(struct rcu_head *h)
-{
-	kfree(container_of(h, struct nat64_sub, rcu));
-}
-
-/* A subscriber entry without sessions goes; under nn->lock. */
-static void nat64_sub_put(struct nat64_net *nn, struct nat64_sub *sub)
-{
-	if (WARN_ON_ONCE(!sub))
-		return;
-	if (sub->sessions && --sub->sessions)
-		return;
-	rhashtable_remove_fast(&nn->subs, &sub->node, nat64_sub_params);
-	call_rcu(&sub->rcu, nat64_sub_free_rcu);
-}
-
-/* Has subscriber @sub (or none yet) used up max-sessions-per-subscriber? */
-static bool nat64_sub_full(const struct nat64_net *nn, const struct nat64_sub *sub)
-{
-	u32 max = READ_ONCE(nn->cfg.max_sess_per_sub);
-
-	return sub && max && sub->sessions >= max;
-}
-
-/*
- * The subscriber entry of @a for one more session, created if needed;
- * @limit: refuse beyond max-sessions-per-subscriber. Under nn->lock.
- */
-static struct nat64_sub *nat64_sub_get(struct nat64_net *nn, const struct in6_addr *a,
-				       bool limit, int *reason)
-{
-	struct nat64_sub *sub = nat64_sub_find(nn, a);
-
-	if (sub) {
-		if (limit && nat64_sub_full(nn, sub)) {
-			*reason = NAT64_STAT_DROP_SUBSCRIBER_LIMIT;
-			return NULL;
-		}
-		return sub;
-	}
-	sub = kzalloc(sizeof(*sub), GFP_ATOMIC);
-	if (!sub) {
-		*reason = NAT64_STAT_DROP_NOMEM;
-		return NULL;
-	}
-	nat64_sub_key(nn, a, &sub->key);
-	if (rhashtable_lookup_insert_fast(&nn->subs, &sub->node, nat64_sub_params)) {
-		kfree(sub);
-		*reason = NAT64_STAT_DROP_NOMEM;
-		return NULL;
-	}
-	return sub;
-}
-
-int nat64_sub_plen_set(struct nat64_net *nn, u8 plen)
-{
-	int err = 0;
-
-	spin_lock_bh(&nn->lock);
-	if (plen != nn->cfg.sub_plen && atomic_read(&nn->nsessions))
-		err = -EBUSY;
-	else
-		WRITE_ONCE(nn->cfg.sub_plen, plen);
-	spin_unlock_bh(&nn->lock);
-	return err;
 }
 
 /* Under nn->lock. */
@@ -285,7 +228,7 @@ static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 
 	if (!--b->sessions && !b->is_static)
 		nat64_bib_remove(nn, b, reason == NAT64_RSN_EXPIRED ?
 				 NAT64_RSN_LAST_SESSION : reason);
-	call_rcu(&s->rcu, nat64_sess_free_rcu);
+	nat64_sess_reap(nn, s);
 }
 
 /* Insert @b in both binding tables; under nn->lock. */
@@ -401,7 +344,7 @@ static struct nat64_session *nat64_sess_insert(struct nat64_net *nn,
 		*reason = err == -EEXIST ? NAT64_STAT_DROP_SESSION_CONFLICT :
 					   NAT64_STAT_DROP_NOMEM;
 		rhashtable_remove_fast(&nn->sess4, &s->node4, nat64_sess4_params);
-		call_rcu(&s->rcu, nat64_sess_free_rcu);
+		nat64_sess_reap(nn, s);
 		nat64_sub_put(nn, sub);
 		return NULL;
 	}
@@ -737,9 +680,10 @@ static void nat64_gc(struct work_struct *work)
 		rhashtable_walk_exit(&nn->gc_iter);
 		nn->gc_walking = false;
 	}
+	nat64_reap(nn);
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work,
-			   atomic_read(&nn->nsessions) || READ_ONCE(nn->nsyns) ?
-			   NAT64_GC_TICK : HZ);
+			   atomic_read(&nn->nsessions) || READ_ONCE(nn->nsyns) ||
+			   nn->reaped || READ_ONCE(nn->reap) ? NAT64_GC_TICK : HZ);
 }
 
 int nat64_state_init(struct nat64_net *nn)
@@ -748,7 +692,7 @@ int nat64_state_init(struct nat64_net *nn)
 
 	spin_lock_init(&nn->lock);
 	INIT_LIST_HEAD(&nn->syns);
-	err = rhashtable_init(&nn->subs, &nat64_sub_params);
+	err = nat64_subs_init(nn);
 	if (err)
 		return err;
 	err = rhashtable_init(&nn->sess6, &nat64_sess6_params);
@@ -774,7 +718,7 @@ err_bib6:
 err_sess4:
 	rhashtable_destroy(&nn->sess6);
 err_sess6:
-	rhashtable_destroy(&nn->subs);
+	nat64_subs_exit(nn);
 	return err;
 }
 
@@ -788,22 +732,22 @@ static void nat64_free_bib(void *ptr, void *arg)
 	kmem_cache_free(nat64_bib_cache, ptr);
 }
 
-static void nat64_free_sub(void *ptr, void *arg)
-{
-	kfree(ptr);
-}
-
 /* The hooks are gone: nothing but this function sees the tables. */
 void nat64_state_exit(struct nat64_net *nn)
 {
 	cancel_delayed_work_sync(&nn->gc_work);
 	if (nn->gc_walking)
 		rhashtable_walk_exit(&nn->gc_iter);
+	if (nn->reap || nn->reaped) {
+		synchronize_rcu();
+		nat64_sess_free_list(nn->reaped);
+		nat64_sess_free_list(nn->reap);
+	}
 	rhashtable_destroy(&nn->sess4);
 	rhashtable_free_and_destroy(&nn->sess6, nat64_free_sess, NULL);
 	rhashtable_destroy(&nn->bib4);
 	rhashtable_free_and_destroy(&nn->bib6, nat64_free_bib, NULL);
-	rhashtable_free_and_destroy(&nn->subs, nat64_free_sub, NULL);
+	nat64_subs_exit(nn);
 	nat64_syn_expire(nn, true);
 }
 
@@ -812,6 +756,9 @@ int nat64_session_init(void)
 	BUILD_BUG_ON(offsetof(struct nat64_session, rport) + 2 -
 		     offsetof(struct nat64_session, src6) != NAT64_K6_WORDS * 4);
 	BUILD_BUG_ON(offsetof(struct nat64_skey6, dport) + 2 != NAT64_K6_WORDS * 4);
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) && sizeof(struct nat64_session) != 72);
+	BUILD_BUG_ON(offsetof(struct nat64_session, reap_next) !=
+		     offsetof(struct nat64_session, bib_node.pprev));
 	nat64_sess_cache = KMEM_CACHE(nat64_session, 0);
 	if (!nat64_sess_cache)
 		return -ENOMEM;
