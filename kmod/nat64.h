@@ -189,6 +189,19 @@ static inline const struct nat64_prefix *nat64_prefix_first(const struct nat64_p
 	return NULL;
 }
 
+/* The live prefix @a is in, or NULL. */
+static inline const struct nat64_prefix *nat64_prefix_of(const struct nat64_prefixes *pf,
+						  const struct in6_addr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < pf->n; i++)
+		if (pf->p[i].len && !pf->p[i].going &&
+		    nat64_prefix_match(&pf->p[i].addr, pf->p[i].len, a))
+			return &pf->p[i];
+	return NULL;
+}
+
 /* The IPv6 address of @s's server (prefix slot + IPv4); false: slot freed. */
 static inline bool nat64_sess_remote6(const struct nat64_prefixes *pf,
 				      const struct nat64_session *s, struct in6_addr *a)
@@ -240,6 +253,18 @@ int nat64_sub_plen_set(struct nat64_net *nn, u8 plen);
 /* instance.c */
 int nat64_instance_hooks(struct nat64_net *nn);
 extern struct pernet_operations nat64_net_ops;
+
+/* out.c: translated packets out to the other family's receive path */
+#define NAT64_NOT_OURS	(-1)	/* nat64_err4(): not an error about a session */
+DECLARE_PER_CPU(struct sk_buff *, nat64_frag1280);
+int nat64_out4(struct nat64_net *nn, struct sk_buff *skb, struct nat64_pkt6 *p,
+	       const struct nat64_xl4 *x);
+int nat64_out6(struct nat64_net *nn, struct sk_buff *skb, const struct nat64_pkt4 *p,
+	       const struct nat64_xl6 *x);
+int nat64_err6(struct nat64_net *nn, struct sk_buff *skb, const struct nat64_pkt6 *p,
+	       const struct nat64_prefixes *pf, const struct nat64_prefix *pfx);
+int nat64_err4(struct nat64_net *nn, struct sk_buff *skb, const struct nat64_pkt4 *p,
+	       const struct nat64_pool4 *pool);
 
 /* hooks.c */
 int nat64_hooks_register(struct net *net);

@@ -883,9 +883,24 @@ def t_pool_exhausted():
         ctl_ok("pool4", "add", POOL, "udp")
 
 
+def slab_active(cache):
+    """Objects in use in slab cache @cache (needs slab_nomerge), or None."""
+    with open("/proc/slabinfo") as f:
+        for line in f:
+            w = line.split()
+            if w and w[0] == cache:
+                return int(w[1])
+    return None
+
+
 def t_big_dump():
-    """3000 sessions: the dump spans many netlink messages and lists each once."""
+    """3000 sessions: the dump spans many netlink messages and lists each once;
+    once flushed, GC frees them after a grace period (slab objects in use)."""
     ctl_ok("session", "flush")
+    time.sleep(2.5)
+    base = slab_active("nat64_session")
+    if base is None:
+        return "no nat64_session in /proc/slabinfo (boot with slab_nomerge)"
     tap = Tap("c6", "eth0")
     base = Ether(src=C6_MAC, dst=XLAT_MAC6) / IPv6(src=C6, dst=S4_6)
     for i in range(3000):
@@ -900,9 +915,19 @@ def t_big_dump():
     table = ctl("session", "show", "udp").stdout.count("\n")
     if table != 3001:
         return "table has %d lines" % table
+    used = slab_active("nat64_session")
+    if used < base + 3000:
+        return "slab: %d objects in use with 3000 sessions, %d before" % (used, base)
     ctl_ok("session", "flush")
     if ctlj("config", "show")["sessions"] != 0:
         return "flush left sessions"
+    for _ in range(50):
+        time.sleep(0.1)
+        freed = used - slab_active("nat64_session")
+        if freed >= 2500:
+            break
+    else:
+        return "5 s after the flush %d of 3000 session objects are freed" % freed
 
 
 def t_wkp_non_global():

@@ -47,7 +47,7 @@ HOME=/tmp, NAT64_VM=1, NAT64_VM_KVER; / is the host's, read-only, with
 tmpfs on /tmp /run /var/{tmp,log,cache,spool,mail} /root /dev/shm and an
 overlay on /var/lib; debugfs, tracefs, cgroup2, bpffs mounted.
 Kernel command line: console=ttyS0 panic=-1 panic_on_warn=1 oops=panic quiet
-printk.time=1 slub_debug=FZPU [-a ...]; kernel.panic_on_oops=1; messages of
+printk.time=1 slab_nomerge slub_debug=FZPU [-a ...]; kernel.panic_on_oops=1; messages of
 level < -L reach the console.  The command's output and the kernel's are
 streamed on stdout; the run fails on any kernel WARNING/BUG/Oops/... line.
 When the kernel has kmemleak (-K), it is scanned after the command (twice,
@@ -371,7 +371,7 @@ ln -sfn "$LOG" "$CACHE/logs/latest.log" 2>/dev/null || true
 find "$CACHE/logs" -maxdepth 1 -name 'console-*.log' -printf '%T@ %p\n' 2>/dev/null |
 	sort -rn | tail -n +31 | cut -d' ' -f2- | while read -r f; do rm -f -- "$f"; done
 
-CMDLINE="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic quiet printk.time=1"
+CMDLINE="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic quiet printk.time=1 slab_nomerge"
 [ "$SLUB" = 1 ] && CMDLINE="$CMDLINE slub_debug=FZPU"
 for a in ${APPEND[@]+"${APPEND[@]}"}; do
 	CMDLINE="$CMDLINE $a"
