@@ -1880,6 +1880,9 @@ def nonlinear_probe(t):
     tr = "/sys/kernel/tracing"
     if not os.path.exists(tr + "/kprobe_events"):
         sh("mount -t tracefs nodev " + tr, check=False)
+    # record-cmd off: enabling an event would otherwise patch the scheduler's
+    # tracepoints, a cross-CPU code patch that once hung a TCG guest
+    sh("echo 0 > %s/options/record-cmd" % tr, check=False)
     sh("echo 'p:conform_in6 nat64:nat64_in6 len=+112(%%si):u32 dlen=+116(%%si):u32' > %s/kprobe_events" % tr)
     sh("echo 1 > %s/events/kprobes/conform_in6/enable; echo > %s/trace" % (tr, tr))
     try:

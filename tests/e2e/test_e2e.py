@@ -898,8 +898,8 @@ def t_big_dump():
     once flushed, GC frees them after a grace period (slab objects in use)."""
     ctl_ok("session", "flush")
     time.sleep(2.5)
-    base = slab_active("nat64_session")
-    if base is None:
+    slab0 = slab_active("nat64_session")
+    if slab0 is None:
         return "no nat64_session in /proc/slabinfo (boot with slab_nomerge)"
     tap = Tap("c6", "eth0")
     base = Ether(src=C6_MAC, dst=XLAT_MAC6) / IPv6(src=C6, dst=S4_6)
@@ -916,8 +916,8 @@ def t_big_dump():
     if table != 3001:
         return "table has %d lines" % table
     used = slab_active("nat64_session")
-    if used < base + 3000:
-        return "slab: %d objects in use with 3000 sessions, %d before" % (used, base)
+    if used < slab0 + 3000:
+        return "slab: %d objects in use with 3000 sessions, %d before" % (used, slab0)
     ctl_ok("session", "flush")
     if ctlj("config", "show")["sessions"] != 0:
         return "flush left sessions"
