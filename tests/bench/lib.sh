@@ -640,7 +640,10 @@ profile_run() {
 	perf report -i "/tmp/perf-$name-$C.data" --stdio --no-children --sort sym 2>/dev/null |
 		grep -v '^#' | grep '%' | grep -v "^ *|" | grep -v -- "---" | head -60 \
 		>"$BENCH_OUT/profile-$name-$C.txt"
-	log "profile of $C ($name) in $BENCH_OUT/profile-$name-$C.txt"
+	# inclusive time: which caller the self time above belongs to
+	perf report -i "/tmp/perf-$name-$C.data" --stdio --children --sort sym -g none 2>/dev/null |
+		grep -v '^#' | grep '%' | head -60 >"$BENCH_OUT/profile-$name-$C-children.txt"
+	log "profile of $C ($name) in $BENCH_OUT/profile-$name-$C{,-children}.txt"
 }
 profile() { # established 6->4 (4 flows), then new sessions 6->4
 	command -v perf >/dev/null || { note "no perf"; return 0; }

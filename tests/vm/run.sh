@@ -47,8 +47,9 @@ HOME=/tmp, NAT64_VM=1, NAT64_VM_KVER; / is the host's, read-only, with
 tmpfs on /tmp /run /var/{tmp,log,cache,spool,mail} /root /dev/shm and an
 overlay on /var/lib; debugfs, tracefs, cgroup2, bpffs mounted.
 Kernel command line: console=ttyS0 panic=-1 panic_on_warn=1 oops=panic quiet
-printk.time=1 slab_nomerge slub_debug=FZPU [-a ...]; kernel.panic_on_oops=1; messages of
-level < -L reach the console.  The command's output and the kernel's are
+printk.time=1 slab_nomerge softlockup_panic=1 sysctl.kernel.panic_on_rcu_stall=1
+sysctl.kernel.hung_task_panic=1 slub_debug=FZPU [-a ...]; kernel.panic_on_oops=1;
+messages of level < -L reach the console.  The command's output and the kernel's are
 streamed on stdout; the run fails on any kernel WARNING/BUG/Oops/... line.
 When the kernel has kmemleak (-K), it is scanned after the command (twice,
 NAT64_VM_KMEMLEAK_PAUSE seconds apart, default 5; each scan at most
@@ -372,6 +373,8 @@ find "$CACHE/logs" -maxdepth 1 -name 'console-*.log' -printf '%T@ %p\n' 2>/dev/n
 	sort -rn | tail -n +31 | cut -d' ' -f2- | while read -r f; do rm -f -- "$f"; done
 
 CMDLINE="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic quiet printk.time=1 slab_nomerge"
+# a hang is a failure too: end the run at once instead of at the timeout
+CMDLINE="$CMDLINE softlockup_panic=1 sysctl.kernel.panic_on_rcu_stall=1 sysctl.kernel.hung_task_panic=1"
 [ "$SLUB" = 1 ] && CMDLINE="$CMDLINE slub_debug=FZPU"
 for a in ${APPEND[@]+"${APPEND[@]}"}; do
 	CMDLINE="$CMDLINE $a"
