@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of tests/bench/ab.sh: $BENCH_OUT/a.ko and b.ko alternated.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+# shellcheck disable=SC2034 # used by the sourced files
+TOP=$PWD
+. tests/vm/topo.sh
+. tests/bench/lib.sh
+# shellcheck disable=SC2034 # read by lib.sh
+ROUNDS=${AB_ROUNDS:-6} WARMUP=1 WINDOW=3
+RAW=$BENCH_OUT/raw.tsv
+NOTES=$BENCH_OUT/notes.txt
+: >"$RAW"
+: >"$NOTES"
+BIN=/tmp/bench-bin
+mkdir -p $BIN
+cp usr/nat64ctl $BIN/
+cp "$BENCH_OUT/a.ko" "$BENCH_OUT/b.ko" $BIN/
+modprobe -a veth pktgen sch_ingress cls_flower act_gact nf_conntrack nf_defrag_ipv4 nf_defrag_ipv6 ||
+	{ echo "ab: modprobe failed"; exit 1; }
+# shellcheck disable=SC2034 # read by lib.sh
+C=ours
+bench_topo_up ours || { echo "ab: topology"; exit 1; }
+use ours
+run() { # A|B
+	rmmod nat64 2>/dev/null
+	insmod "$BIN/${1,,}.ko" || { echo "ab: insmod $1"; return 1; }
+	ours_up || { echo "ab: configure $1"; return 1; }
+	mode pktgen
+	est64 "est64_$1"
+	est46 "est46_$1"
+	mode inline
+	est64 "est64_1cpu_$1"
+	est46 "est46_1cpu_$1"
+	mode pktgen
+}
+for ROUND in $(seq 1 "$ROUNDS"); do
+	if [ $((ROUND % 2)) = 1 ]; then run A; run B; else run B; run A; fi
+done
+rmmod nat64
+bench_topo_down ours
