@@ -343,7 +343,7 @@ static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
 		}
 	}
 	if (unlikely(!nat64_sess_remote6(rcu_dereference(nn->prefixes), s, &x.saddr))) {
-		err = NAT64_STAT_DROP_NO_BIB;	/* its prefix is going */
+		err = NAT64_STAT_DROP_PREFIX_GONE;
 		goto drop;
 	}
 	nat64_sess_update(nn, s, false, p.l4.tcp_flags);

@@ -204,7 +204,7 @@ static void nat64_gso_4to6(struct sk_buff *skb, const struct nat64_l4 *l4,
 }
 
 int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
-		      struct nat64_pkt6 *p, const struct nat64_xl4 *x)
+	       struct nat64_pkt6 *p, const struct nat64_xl4 *x)
 {
 	unsigned int end = p->l4.off + p->l4.hdrlen;
 	struct nat64_mac mac;
@@ -245,7 +245,7 @@ int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
 }
 
 int nat64_out6(struct nat64_net *nn, struct sk_buff *skb,
-		      const struct nat64_pkt4 *p, const struct nat64_xl6 *x)
+	       const struct nat64_pkt4 *p, const struct nat64_xl6 *x)
 {
 	unsigned int end = p->l4.off + p->l4.hdrlen;
 	struct nat64_mac mac;
@@ -341,8 +341,8 @@ static u32 nat64_mtu6_to(struct net *net, const struct in6_addr *daddr)
 
 /* ICMPv6 error from the IPv6 side about a flow of a session. */
 int nat64_err6(struct nat64_net *nn, struct sk_buff *skb,
-		      const struct nat64_pkt6 *p, const struct nat64_prefixes *pf,
-		      const struct nat64_prefix *pfx)
+	       const struct nat64_pkt6 *p, const struct nat64_prefixes *pf,
+	       const struct nat64_prefix *pfx)
 {
 	const struct nat64_prefix *ipfx;
 	struct nat64_skey6 k = {};
@@ -406,7 +406,7 @@ int nat64_err6(struct nat64_net *nn, struct sk_buff *skb,
 
 /* ICMPv4 error to a pool4 address about a flow of a session. */
 int nat64_err4(struct nat64_net *nn, struct sk_buff *skb,
-		      const struct nat64_pkt4 *p, const struct nat64_pool4 *pool)
+	       const struct nat64_pkt4 *p, const struct nat64_pool4 *pool)
 {
 	const struct nat64_prefixes *pf = rcu_dereference(nn->prefixes);
 	const struct nat64_prefix *pfx;

@@ -71,6 +71,8 @@
 	  "new flow refused: max-sessions reached")				\
 	X(DROP_SESSION_CONFLICT, "drop_session_conflict",			\
 	  "IPv4 side of a new session already used through another prefix")	\
+	X(DROP_PREFIX_GONE, "drop_prefix_gone",					\
+	  "IPv4 packet of a session whose prefix was deleted meanwhile")	\
 	X(DROP_NOMEM, "drop_nomem", "memory allocation failed")		\
 	X(DROP_CONNTRACK, "drop_conntrack",					\
 	  "conntrack refused to confirm the arriving flow (table full)")	\
