@@ -34,6 +34,14 @@ run() { # A|B
 	est64 "est64_1cpu_$1"
 	est46 "est46_1cpu_$1"
 	mode pktgen
+	if [ "${AB_NEW:-0}" = 1 ]; then	# new sessions too, from an empty table
+		ours_flush
+		sleep 1
+		local n0
+		n0=$(wc -l <"$RAW")
+		newsess
+		sed -i "$((n0 + 1)),\$ s/^\([a-z_]*\)\t/\1_$1\t/" "$RAW"
+	fi
 }
 for ROUND in $(seq 1 "$ROUNDS"); do
 	if [ $((ROUND % 2)) = 1 ]; then run A; run B; else run B; run A; fi

@@ -630,13 +630,22 @@ counters() { # phase
 # perf profile (CPU 1: where xlat works in the pipeline mode, pktgen has
 # CPU 0) of a pktgen run: profile_run NAME SPORT_MIN SPORT_MAX DPORT_MIN DPORT_MAX
 profile_run() {
-	local name=$1
+	local name=$1 r1 r2 t1 t2 s1 s2
 	shift
 	pg6 "$S4_ADDR6" "$@" || return 1
 	pg_start "$NS_C6"
 	sleep 1
+	ifstat_v r1 "$NS_S4" "$S4_IF" rx_packets
+	s1=$("${C}_sessions")
+	t1=$EPOCHREALTIME
 	perf record -C 1 -g -o "/tmp/perf-$name-$C.data" -- sleep 4 >/dev/null 2>&1
+	t2=$EPOCHREALTIME
+	ifstat_v r2 "$NS_S4" "$S4_IF" rx_packets
+	s2=$("${C}_sessions")
 	pg_stop
+	# the rate while perf sampled: a profile of a slower phase than the
+	# measurement's would mislead
+	note "$C profile $name: $(((r2 - r1) * 1000000 / ($(us "$t2") - $(us "$t1")))) pps delivered, $((s2 - s1)) sessions made while perf ran"
 	perf report -i "/tmp/perf-$name-$C.data" --stdio --no-children --sort sym 2>/dev/null |
 		grep -v '^#' | grep '%' | grep -v "^ *|" | grep -v -- "---" | head -60 \
 		>"$BENCH_OUT/profile-$name-$C.txt"
