@@ -8,23 +8,15 @@
  * rules, routing, FORWARD or INPUT, and POSTROUTING as if they arrived so.
  */
 
-#include <linux/etherdevice.h>
-#include <linux/if_ether.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
-#include <linux/random.h>
 #include <linux/skbuff.h>
 #include <net/icmp.h>
 #include <net/ip.h>
-#include <net/ip6_checksum.h>
-#include <net/l3mdev.h>
-#include <net/ip6_route.h>
 #include <net/route.h>
 #include <linux/icmpv6.h>
-#include <net/netfilter/nf_conntrack.h>
-#include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "nat64.h"
@@ -182,10 +174,6 @@ static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
 	unsigned int len;
 	int err;
 
-	if (unlikely(this_cpu_read(nat64_frag1280) == skb)) {
-		IP6CB(skb)->frag_max_size = IPV6_MIN_MTU;	/* from nat64_out6 */
-		return NF_ACCEPT;
-	}
 	if (!pf || skb_network_offset(skb))
 		return NF_ACCEPT;
 	ip6 = skb_header_pointer(skb, 0, sizeof(*ip6), buf);

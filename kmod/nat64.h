@@ -256,7 +256,6 @@ extern struct pernet_operations nat64_net_ops;
 
 /* out.c: translated packets out to the other family's receive path */
 #define NAT64_NOT_OURS	(-1)	/* nat64_err4(): not an error about a session */
-DECLARE_PER_CPU(struct sk_buff *, nat64_frag1280);
 int nat64_out4(struct nat64_net *nn, struct sk_buff *skb, struct nat64_pkt6 *p,
 	       const struct nat64_xl4 *x);
 int nat64_out6(struct nat64_net *nn, struct sk_buff *skb, const struct nat64_pkt4 *p,

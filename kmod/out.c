@@ -12,6 +12,7 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
+#include <net/dst_metadata.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
@@ -19,10 +20,7 @@
 #include <net/ip6_route.h>
 #include <net/route.h>
 #include <linux/icmpv6.h>
-#include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
-#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
-#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "nat64.h"
 
 /* The Ethernet header, for rules that match on it (and taps, on the backlog path). */
@@ -42,14 +40,6 @@ static void nat64_mac_save(struct sk_buff *skb, struct nat64_mac *m)
 }
 
 /*
- * RFC 7915 4: an IPv4 packet without DF (its sender cannot learn the IPv6
- * path MTU) leaves in IPv6 fragments of 1280 bytes at most. The IPv6 output
- * fragments at IP6CB()->frag_max_size, which the IPv6 receive path clears:
- * the packet is marked here for the IPv6 hook it meets next, on this CPU.
- */
-DEFINE_PER_CPU(struct sk_buff *, nat64_frag1280);
-
-/*
  * What ip_rcv() and ipv6_rcv() do after their PREROUTING hook: l3mdev (VRF),
  * route lookup, then forward or deliver. The header checks before the hook
  * have nothing to find in a header built here.
@@ -62,7 +52,8 @@ static int nat64_rcv4_finish(struct net *net, struct sock *sk, struct sk_buff *s
 	if (!skb)
 		return NET_RX_SUCCESS;
 	iph = ip_hdr(skb);
-	if (ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos, skb->dev)) {
+	if (!skb_valid_dst(skb) &&
+	    ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos, skb->dev)) {
 		kfree_skb(skb);
 		return NET_RX_DROP;
 	}
@@ -77,19 +68,20 @@ static int nat64_rcv6_finish(struct net *net, struct sock *sk, struct sk_buff *s
 	skb = l3mdev_ip6_rcv(skb);
 	if (!skb)
 		return NET_RX_SUCCESS;
-	ip6 = ipv6_hdr(skb);
-	fl6 = (struct flowi6) {
-		.flowi6_iif = skb->dev->ifindex,
-		.daddr = ip6->daddr,
-		.saddr = ip6->saddr,
-		.flowlabel = ip6_flowinfo(ip6),
-		.flowi6_mark = skb->mark,
-		.flowi6_proto = ip6->nexthdr,
-	};
-	skb_dst_drop(skb);
-	skb_dst_set_noref(skb, ip6_route_input_lookup(net, skb->dev, &fl6, skb,
-						      RT6_LOOKUP_F_HAS_SADDR |
-						      RT6_LOOKUP_F_DST_NOREF));
+	if (!skb_valid_dst(skb)) {	/* VRF may have routed it */
+		ip6 = ipv6_hdr(skb);
+		fl6 = (struct flowi6) {
+			.flowi6_iif = skb->dev->ifindex,
+			.daddr = ip6->daddr,
+			.saddr = ip6->saddr,
+			.flowlabel = ip6_flowinfo(ip6),
+			.flowi6_mark = skb->mark,
+			.flowi6_proto = ip6->nexthdr,
+		};
+		skb_dst_set_noref(skb, ip6_route_input_lookup(net, skb->dev, &fl6, skb,
+							      RT6_LOOKUP_F_HAS_SADDR |
+							      RT6_LOOKUP_F_DST_NOREF));
+	}
 	return dst_input(skb);
 }
 
@@ -112,6 +104,12 @@ static void nat64_rcv(struct net *net, struct sk_buff *skb, __be16 proto)
 
 		IP6CB(skb)->iif = dev->ifindex;
 		IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
+		/*
+		 * RFC 7915 4: an IPv4 packet without DF (nat64_out6 set
+		 * ignore_df) leaves in IPv6 fragments of 1280 bytes at most.
+		 */
+		if (skb->ignore_df && !skb_is_gso(skb) && skb->len > IPV6_MIN_MTU)
+			IP6CB(skb)->frag_max_size = IPV6_MIN_MTU;
 		if (idev)
 			__IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len);
 		NF_HOOK(NFPROTO_IPV6, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL,
@@ -290,13 +288,6 @@ int nat64_out6(struct nat64_net *nn, struct sk_buff *skb,
 	nat64_gso_4to6(skb, &p->l4, p->l4.proto == IPPROTO_TCP ?
 		       (skb->data[sizeof(ip6) + 12] >> 4) * 4 : p->l4.hdrlen);
 	nat64_stat_inc(nn, XLAT_4TO6);
-	if (skb->ignore_df && !skb_is_gso(skb) && skb->len > IPV6_MIN_MTU &&
-	    in_softirq() && !(skb->dev->flags & IFF_LOOPBACK)) {
-		this_cpu_write(nat64_frag1280, skb);
-		nat64_reinject(nn, skb, htons(ETH_P_IPV6), sizeof(ip6), &mac);
-		this_cpu_write(nat64_frag1280, NULL);
-		return 0;
-	}
 	nat64_reinject(nn, skb, htons(ETH_P_IPV6), sizeof(ip6), &mac);
 	return 0;
 }
