@@ -4,8 +4,9 @@
  * namespace: sessions by their IPv6 and by their IPv4 5-tuple, bindings by
  * their IPv6 and by their IPv4 transport address. Lookups take no lock;
  * creation and removal happen under nn->lock, which also settles races
- * between CPUs creating the same flow. A delayed work expires sessions a
- * bounded number at a time.
+ * between CPUs creating the same flow. A session past its lifetime is gone
+ * for packets at once (a lookup that finds it removes it); a delayed work
+ * reclaims those no packet meets, a bounded number at a time.
  */
 
 #include <linux/jhash.h>
@@ -15,11 +16,13 @@
 
 /*
  * Every NAT64_GC_TICK the GC visits a slice of the session table, so that a
- * pass takes about NAT64_GC_PERIOD at most: a large table costs a steady
- * trickle, not a CPU taken from the packet path. An idle namespace is
- * looked at once a second.
+ * pass takes half the shortest timeout, between NAT64_GC_PERIOD_MIN and
+ * NAT64_GC_PERIOD_MAX: a large table costs a steady trickle, not a CPU taken
+ * from the packet path. A session is reclaimed at most a pass after it
+ * expired. An idle namespace is looked at once a second.
  */
-#define NAT64_GC_PERIOD		(10 * HZ)
+#define NAT64_GC_PERIOD_MIN	HZ
+#define NAT64_GC_PERIOD_MAX	(30 * HZ)
 #define NAT64_GC_TICK		(HZ / 10)
 #define NAT64_GC_MIN		256
 
@@ -114,16 +117,47 @@ static const struct rhashtable_params nat64_bib4_params = {
 	.automatic_shrinking = true,
 };
 
+static bool nat64_sess_expired(const struct nat64_session *s)
+{
+	return time_after32((u32)jiffies, READ_ONCE(s->expires));
+}
+
+static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 reason);
+
+/* Remove @s if it is (still) past its lifetime; true if it is gone. */
+static bool nat64_sess_expire(struct nat64_net *nn, struct nat64_session *s)
+{
+	bool gone;
+
+	spin_lock_bh(&nn->lock);
+	gone = s->dead || nat64_sess_expired(s);
+	if (!s->dead && gone) {
+		nat64_sess_remove(nn, s, NAT64_RSN_EXPIRED);
+		nat64_stat_inc(nn, SESSION_EXPIRED);
+	}
+	spin_unlock_bh(&nn->lock);
+	return gone;
+}
+
+/* RCU read side; a session found past its lifetime is removed, not returned. */
 struct nat64_session *nat64_sess_lookup6(struct nat64_net *nn,
 					 const struct nat64_skey6 *k)
 {
-	return rhashtable_lookup(&nn->sess6, k, nat64_sess6_params);
+	struct nat64_session *s = rhashtable_lookup(&nn->sess6, k, nat64_sess6_params);
+
+	if (unlikely(s && nat64_sess_expired(s)) && nat64_sess_expire(nn, s))
+		return NULL;
+	return s;
 }
 
 struct nat64_session *nat64_sess_lookup4(struct nat64_net *nn,
 					 const struct nat64_skey4 *k)
 {
-	return rhashtable_lookup(&nn->sess4, k, nat64_sess4_params);
+	struct nat64_session *s = rhashtable_lookup(&nn->sess4, k, nat64_sess4_params);
+
+	if (unlikely(s && nat64_sess_expired(s)) && nat64_sess_expire(nn, s))
+		return NULL;
+	return s;
 }
 
 void nat64_sess_key4(const struct nat64_session *s, struct nat64_skey4 *k)
@@ -375,6 +409,11 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 
 	spin_lock_bh(&nn->lock);
 	s = rhashtable_lookup_fast(&nn->sess6, k, nat64_sess6_params);
+	if (s && nat64_sess_expired(s)) {
+		nat64_sess_remove(nn, s, NAT64_RSN_EXPIRED);
+		nat64_stat_inc(nn, SESSION_EXPIRED);
+		s = NULL;
+	}
 	if (s || nat64_full(nn, reason))
 		goto out;
 	/* refuse before a binding is made for nothing */
@@ -422,6 +461,11 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 
 	spin_lock_bh(&nn->lock);
 	s = rhashtable_lookup_fast(&nn->sess4, k, nat64_sess4_params);
+	if (s && nat64_sess_expired(s)) {
+		nat64_sess_remove(nn, s, NAT64_RSN_EXPIRED);
+		nat64_stat_inc(nn, SESSION_EXPIRED);
+		s = NULL;
+	}
 	if (s)
 		goto out;
 	b = rhashtable_lookup_fast(&nn->bib4, &bk, nat64_bib4_params);
@@ -645,12 +689,17 @@ static void nat64_gc(struct work_struct *work)
 {
 	struct nat64_net *nn = container_of(to_delayed_work(work), struct nat64_net,
 					    gc_work);
-	unsigned int budget = max_t(unsigned int, NAT64_GC_MIN,
-				    (u64)atomic_read(&nn->nsessions) * NAT64_GC_TICK /
-				    NAT64_GC_PERIOD);
+	unsigned long period = READ_ONCE(nn->cfg.udp_tmo);
+	unsigned int budget;
 	struct nat64_session *s;
 	bool done = false;
 
+	period = min(period, READ_ONCE(nn->cfg.icmp_tmo));
+	period = min(period, READ_ONCE(nn->cfg.tcp_est_tmo));
+	period = min(period, READ_ONCE(nn->cfg.tcp_trans_tmo)) / 2;
+	period = clamp(period, NAT64_GC_PERIOD_MIN, NAT64_GC_PERIOD_MAX);
+	budget = max_t(unsigned int, NAT64_GC_MIN,
+		       (u64)atomic_read(&nn->nsessions) * NAT64_GC_TICK / period);
 	if (READ_ONCE(nn->nsyns))
 		nat64_syn_expire(nn, false);
 	if (!nn->gc_walking) {
@@ -666,14 +715,8 @@ static void nat64_gc(struct work_struct *work)
 			done = true;
 			break;
 		}
-		if (!time_after32((u32)jiffies, READ_ONCE(s->expires)))
-			continue;
-		spin_lock_bh(&nn->lock);
-		if (!s->dead && time_after32((u32)jiffies, READ_ONCE(s->expires))) {
-			nat64_sess_remove(nn, s, NAT64_RSN_EXPIRED);
-			nat64_stat_inc(nn, SESSION_EXPIRED);
-		}
-		spin_unlock_bh(&nn->lock);
+		if (nat64_sess_expired(s))
+			nat64_sess_expire(nn, s);
 	}
 	rhashtable_walk_stop(&nn->gc_iter);
 	if (done) {

@@ -9,6 +9,10 @@ TOP=$PWD
 . tests/bench/lib.sh
 # shellcheck disable=SC2034 # read by lib.sh
 ROUNDS=${AB_ROUNDS:-6} WARMUP=1 WINDOW=3
+# shellcheck disable=SC2034 # read by lib.sh (scale_to): background sessions
+# from 1009 source ports, made at 80 % of AB_PACE per second
+SPORTS=1009
+declare -A NEW_PPS=([ours]=${AB_PACE:-15000})
 RAW=$BENCH_OUT/raw.tsv
 NOTES=$BENCH_OUT/notes.txt
 : >"$RAW"
@@ -34,6 +38,13 @@ run() { # A|B
 	est64 "est64_1cpu_$1"
 	est46 "est46_1cpu_$1"
 	mode pktgen
+	if [ -n "${AB_SCALE:-}" ]; then	# established over AB_SCALE idle sessions
+		scale_start
+		scale_to "$AB_SCALE"
+		est64 "est64@${AB_SCALE}_$1"
+		ours_flush
+		sleep 1
+	fi
 	if [ "${AB_NEW:-0}" = 1 ]; then	# new sessions too, from an empty table
 		ours_flush
 		sleep 1

@@ -6,9 +6,11 @@
 # est46, both also on one CPU), AB BA AB ... for ROUNDS rounds, medians.
 # For a change that moves the rate by less than the spread between boots.
 #
-#   [AB_ROUNDS=6] [AB_NEW=1] tests/bench/ab.sh A_REV [B_REV]   (B: the work tree)
+#   [AB_ROUNDS=6] [AB_NEW=1] [AB_SCALE=N] tests/bench/ab.sh A_REV [B_REV]   (B: the work tree)
 #
-# AB_NEW=1 adds the new-session measurement (from an emptied table).
+# AB_NEW=1 adds the new-session measurement (from an emptied table);
+# AB_SCALE=N the established rate over N idle sessions (made at 80 % of
+# AB_PACE, 15000, per second).
 #
 # A_REV is built from git (git worktree in /tmp); both modules must speak
 # the work tree's nat64ctl.  Prints per-metric medians and B/A.
@@ -39,6 +41,7 @@ make -s nat64ctl
 cp nat64.ko "$OUT/work.ko"
 tests/vm/run.sh -k "$KVER" -c 2 -m 4096 -S -a slab_nomerge -t 2400 \
 	-e "BENCH_OUT=$OUT" -e "AB_ROUNDS=${AB_ROUNDS:-6}" -e "AB_NEW=${AB_NEW:-0}" \
+	-e "AB_SCALE=${AB_SCALE:-}" -e "AB_PACE=${AB_PACE:-15000}" \
 	-- tests/bench/ab-guest.sh
 python3 - "$OUT/raw.tsv" <<'PY'
 import sys, statistics as st

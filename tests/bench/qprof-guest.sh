@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of tests/bench/qprof.sh: each phase runs pktgen for QPROF_SECS
+# seconds plus one, and $BENCH_OUT/phase names it for the host's profile.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+# shellcheck disable=SC2034 # used by the sourced files
+TOP=$PWD
+. tests/vm/topo.sh
+. tests/bench/lib.sh
+SECS=${QPROF_SECS:-5}
+RAW=$BENCH_OUT/raw.tsv
+NOTES=$BENCH_OUT/notes.txt
+: >"$RAW"
+: >"$NOTES"
+BIN=/tmp/bench-bin
+mkdir -p $BIN
+cp nat64.ko usr/nat64ctl $BIN/
+modprobe -a veth pktgen sch_ingress cls_flower act_gact || exit 1
+for c in plain ours; do
+	bench_topo_up "$c" || { echo "qprof: topology $c"; exit 1; }
+	use "$c"
+	mode pktgen
+	"${c}_load" && "${c}_up" || { echo "qprof: setup $c"; exit 1; }
+done
+# phase NAME TXNS TXDEV RXNS RXDEV: pktgen is configured
+phase() {
+	local r1 r2 t1 t2 s1 s2
+	pg_start "$2"
+	sleep 1
+	ifstat_v r1 "$4" "$5" rx_packets
+	s1=$(ours_sessions)
+	t1=$EPOCHREALTIME
+	echo "$1" >"$BENCH_OUT/phase"
+	if [ "${QPROF_GUEST:-0}" = 1 ]; then
+		perf record -C 1 -g -o "/tmp/perf-$1.data" -- sleep "$SECS" >/dev/null 2>&1
+	else
+		sleep "$SECS"
+	fi
+	sleep 1		# the host's profile ends
+	t2=$EPOCHREALTIME
+	ifstat_v r2 "$4" "$5" rx_packets
+	s2=$(ours_sessions)
+	pg_stop
+	if [ "${QPROF_GUEST:-0}" = 1 ]; then
+		perf report -i "/tmp/perf-$1.data" --stdio --no-children --sort sym -g none 2>/dev/null |
+			grep -v '^#' | grep '%' | head -50 >"$BENCH_OUT/guest-$1.txt"
+		perf report -i "/tmp/perf-$1.data" --stdio --children --sort sym -g none 2>/dev/null |
+			grep -v '^#' | grep '%' | head -80 >"$BENCH_OUT/guest-$1-children.txt"
+	fi
+	echo "QPROF $1 $(((r2 - r1) * 1000000 / ($(us "$t2") - $(us "$t1")))) pps, $((s2 - s1)) sessions" |
+		tee -a "$BENCH_OUT/phases.txt"
+}
+# counted NAME TXNS TXDEV RXNS RXDEV: run pktgen to its count, then the
+# rate delivered over the run (overload is dropped before the translator)
+counted() {
+	local r1 r2 t1 t2 s1 s2
+	ifstat_v r1 "$4" "$5" rx_packets
+	s1=$(ours_sessions)
+	t1=$EPOCHREALTIME
+	pg_run_count "$2"
+	t2=$EPOCHREALTIME
+	ifstat_v r2 "$4" "$5" rx_packets
+	s2=$(ours_sessions)
+	echo "QPROF $1 $(((r2 - r1) * 1000000 / ($(us "$t2") - $(us "$t1")))) pps, $((r2 - r1)) delivered, $((s2 - s1)) sessions" |
+		tee -a "$BENCH_OUT/phases.txt"
+}
+FILL=${QPROF_FILL:-50000}
+: >"$BENCH_OUT/phases.txt"
+for ph in ${QPROF_PHASES:-plain64 est64 new est46 plain46}; do
+	case $ph in
+	plain64) use plain; pg6 "$PLAIN6_S4" 1000 1004 9 9 ;;
+	est64) use ours; pg6 "$S4_ADDR6" 1000 1004 9 9 ;;
+	new) use ours; ours_flush; sleep 1; pg6 "$S4_ADDR6" 1024 65535 10 17 ;;
+	# fill: FILL flows (source ports, one destination port) made one by
+	# one, paced so that none is lost; replay: the same flows round and
+	# round at full speed, all established (the phase shows 0 sessions)
+	fill) use ours; ours_flush; sleep 1
+		pg6 "$S4_ADDR6" 1024 $((1024 + FILL)) 10 11 "$FILL" 8000
+		counted fill "$NS_C6" "$C6_IF" "$NS_S4" "$S4_IF"
+		continue ;;
+	replay) use ours; pg6 "$S4_ADDR6" 1024 $((1024 + FILL)) 10 11 ;;
+	est46) use ours; pg4 203.0.113.1 1000 1004 "$STATIC_PORT" ;;
+	plain46) use plain; pg4 "$PLAIN4_C6" 1000 1004 "$STATIC_PORT" ;;
+	esac
+	case $ph in
+	*46) phase "$ph" "$NS_S4" "$S4_IF" "$NS_C6" "$C6_IF" ;;
+	*) phase "$ph" "$NS_C6" "$C6_IF" "$NS_S4" "$S4_IF" ;;
+	esac
+done
+echo end >"$BENCH_OUT/phase"
+for c in plain ours; do bench_topo_down "$c"; done
+rmmod nat64
