@@ -78,6 +78,7 @@ static int nat64_rcv6_finish(struct net *net, struct sock *sk, struct sk_buff *s
 			.flowi6_mark = skb->mark,
 			.flowi6_proto = ip6->nexthdr,
 		};
+		skb_dst_drop(skb);	/* a metadata dst, if any */
 		skb_dst_set_noref(skb, ip6_route_input_lookup(net, skb->dev, &fl6, skb,
 							      RT6_LOOKUP_F_HAS_SADDR |
 							      RT6_LOOKUP_F_DST_NOREF));

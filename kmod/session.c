@@ -11,6 +11,7 @@
 
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
+#include <linux/math64.h>
 #include <linux/slab.h>
 #include "nat64.h"
 
@@ -18,11 +19,12 @@
  * Every NAT64_GC_TICK the GC visits a slice of the session table, so that a
  * pass takes half the shortest timeout, between NAT64_GC_PERIOD_MIN and
  * NAT64_GC_PERIOD_MAX: a large table costs a steady trickle, not a CPU taken
- * from the packet path. A session is reclaimed at most a pass after it
- * expired. An idle namespace is looked at once a second.
+ * from the packet path. A session no packet meets is reclaimed (its count,
+ * binding and port freed) at most a pass after it expired. An idle namespace
+ * is looked at once a second.
  */
-#define NAT64_GC_PERIOD_MIN	HZ
-#define NAT64_GC_PERIOD_MAX	(30 * HZ)
+#define NAT64_GC_PERIOD_MIN	(2 * HZ)
+#define NAT64_GC_PERIOD_MAX	(10 * HZ)
 #define NAT64_GC_TICK		(HZ / 10)
 #define NAT64_GC_MIN		256
 
@@ -699,7 +701,7 @@ static void nat64_gc(struct work_struct *work)
 	period = min(period, READ_ONCE(nn->cfg.tcp_trans_tmo)) / 2;
 	period = clamp(period, NAT64_GC_PERIOD_MIN, NAT64_GC_PERIOD_MAX);
 	budget = max_t(unsigned int, NAT64_GC_MIN,
-		       (u64)atomic_read(&nn->nsessions) * NAT64_GC_TICK / period);
+		       div64_ul((u64)atomic_read(&nn->nsessions) * NAT64_GC_TICK, period));
 	if (READ_ONCE(nn->nsyns))
 		nat64_syn_expire(nn, false);
 	if (!nn->gc_walking) {
@@ -717,6 +719,11 @@ static void nat64_gc(struct work_struct *work)
 		}
 		if (nat64_sess_expired(s))
 			nat64_sess_expire(nn, s);
+		if (budget % 1024 == 0) {	/* a short RCU read side */
+			rhashtable_walk_stop(&nn->gc_iter);
+			cond_resched();
+			rhashtable_walk_start(&nn->gc_iter);
+		}
 	}
 	rhashtable_walk_stop(&nn->gc_iter);
 	if (done) {

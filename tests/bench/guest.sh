@@ -17,6 +17,7 @@
 #                xlat's work on CPU 1 through RPS; _1cpu: both on CPU 0)
 #   new          one new session per packet, pps delivered, checked
 #                against the sessions the translator counts
+#   est64_flows  est64 over 50,000 established flows, round robin
 #   est64@N      est64 with N other live sessions
 #   mem_*        bytes per session (slab objects; MemFree)
 #   tcp_on/off   iperf3 TCP c6 -> s4, offloads on / off
@@ -42,13 +43,14 @@ done
 
 if [ "$MODE" = smoke ]; then
 	ROUNDS=1 WARMUP=0.3 WINDOW=1 IPERF_T=1 IPERF_O=0
-	SCALE="10 1000" SCALE_BIG='' MEMTOTAL_MIN=1000
+	SCALE="10 1000" SCALE_BIG='' MEMTOTAL_MIN=1000 FLOWS=
 else
 	ROUNDS=${BENCH_ROUNDS:-3} WARMUP=${BENCH_WARMUP:-1} WINDOW=${BENCH_WINDOW:-3}
 	IPERF_T=${BENCH_IPERF_T:-3} IPERF_O=1
 	SCALE=${BENCH_SCALE:-"10 10000 100000"}
 	SCALE_BIG=${BENCH_SCALE_BIG-1000000}	# last round only (time)
 	MEMTOTAL_MIN=50000	# MemFree moves by MBs on its own: only for many sessions
+	FLOWS=${BENCH_FLOWS-50000}	# established flows of manyflows
 fi
 CONTENDERS=${BENCH_CONTENDERS:-"plain ours jool"}
 XLATORS=$(echo "$CONTENDERS" | tr ' ' '\n' | grep -v '^plain$' | tr '\n' ' ')
@@ -136,6 +138,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
 	each "$CONTENDERS" counters established
 	each "$XLATORS" newsess
 	each "$XLATORS" counters new
+	if [ -n "$FLOWS" ]; then each "$XLATORS" manyflows; fi
 	each "$XLATORS" scale_start
 	sizes=$SCALE
 	[ "$ROUND" = "$ROUNDS" ] && [ -n "$SCALE_BIG" ] && sizes="$sizes $SCALE_BIG"

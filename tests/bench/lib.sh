@@ -547,6 +547,24 @@ newsess() {
 	fi
 }
 
+# Many established flows: FLOWS flows (source ports, one destination port)
+# made one by one, paced so that none is lost, then the same flows round and
+# round at full speed, every packet a hit: the new-session traffic without
+# the creating (the note tells the sessions made during the run: 0).
+manyflows() {
+	local s0 s1
+	"${C}_flush"
+	sleep 1
+	pg6 "$S4_ADDR6" 1024 $((1024 + FLOWS)) 10 11 "$FLOWS" 8000 || return 1
+	pg_run_count "$NS_C6"
+	pg6 "$S4_ADDR6" 1024 $((1024 + FLOWS)) 10 11 || return 1
+	s0=$("${C}_sessions")
+	measure "$NS_C6" "$C6_IF" "$NS_S4" "$S4_IF"
+	s1=$("${C}_sessions")
+	result est64_flows "$C" "$M_PPS" "$FLOWS flows, $((s1 - s0)) sessions made during the run; $M_INFO"
+	"${C}_flush"
+}
+
 # Scale series: background sessions from source ports [1024, 1024+SPORTS)
 # to destination ports [DBASE, DBASE+d), both stepping: `need` packets make
 # `need` distinct sessions on at most SPORTS bindings.  Per contender:

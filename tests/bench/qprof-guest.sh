@@ -66,6 +66,9 @@ counted() {
 		tee -a "$BENCH_OUT/phases.txt"
 }
 FILL=${QPROF_FILL:-50000}
+# shellcheck disable=SC2034 # read by lib.sh (scale_to)
+SPORTS=1009
+declare -A NEW_PPS=([ours]=15000)
 : >"$BENCH_OUT/phases.txt"
 for ph in ${QPROF_PHASES:-plain64 est64 new est46 plain46}; do
 	case $ph in
@@ -80,6 +83,8 @@ for ph in ${QPROF_PHASES:-plain64 est64 new est46 plain46}; do
 		counted fill "$NS_C6" "$C6_IF" "$NS_S4" "$S4_IF"
 		continue ;;
 	replay) use ours; pg6 "$S4_ADDR6" 1024 $((1024 + FILL)) 10 11 ;;
+	grow) use ours; scale_start; scale_to "${QPROF_BIG:-1000000}"	# idle sessions
+		continue ;;
 	est46) use ours; pg4 203.0.113.1 1000 1004 "$STATIC_PORT" ;;
 	plain46) use plain; pg4 "$PLAIN4_C6" 1000 1004 "$STATIC_PORT" ;;
 	esac

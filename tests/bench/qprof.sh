@@ -9,7 +9,8 @@
 # exclusive steps) by name.  A diagnostic of the benchmark, not of nat64.
 # Phases "fill" (QPROF_FILL new flows, paced) and "replay" (the same flows
 # round and round at full speed, all hits) tell creating sessions from
-# touching many of them.
+# touching many of them; "grow" adds QPROF_BIG (1000000) idle sessions for
+# the phases after it.
 #
 #   [QPROF_HOST=0] [QPROF_GUEST=1] [QPROF_PHASES=...] tests/bench/qprof.sh
 #
@@ -27,7 +28,7 @@ make -s module KDIR="/lib/modules/$KVER/build"
 make -s nat64ctl
 tests/vm/run.sh -k "$KVER" -c 2 -m 4096 -S -a slab_nomerge -t 1800 \
 	-e "BENCH_OUT=$OUT" -e "QPROF_PHASES=${QPROF_PHASES:-plain64 est64 new est46 plain46}" \
-	-e "QPROF_GUEST=${QPROF_GUEST:-0}" -e "QPROF_SECS=$SECS" -e "QPROF_FILL=${QPROF_FILL:-50000}" \
+	-e "QPROF_GUEST=${QPROF_GUEST:-0}" -e "QPROF_SECS=$SECS" -e "QPROF_FILL=${QPROF_FILL:-50000}" -e "QPROF_BIG=${QPROF_BIG:-1000000}" \
 	-- tests/bench/qprof-guest.sh >"$OUT/console.log" 2>&1 &
 VM=$!
 last=

@@ -29,6 +29,7 @@ METRICS = {
     "new": ("new sessions 6->4 (1 per packet)", "sess/s", True),
     "new_deliv": ("  the same, packets delivered", "pps", True),
     "new_ok": ("  sessions created / delivered", "ratio", True),
+    "est64_flows": ("established 6->4, 50,000 flows round robin", "pps", True),
     "est64@": ("established 6->4 with N sessions", "pps", True),
     "mem_new": ("memory/session, own binding (slab)", "B", False),
     "mem_slab@": ("memory/session (slab caches)", "B", False),

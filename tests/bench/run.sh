@@ -73,7 +73,7 @@ make -s nat64ctl
 OUT=${BENCH_OUT:-$TOP/tests/bench/results/last}
 mkdir -p "$OUT"
 ENVS=(-e "BENCH_OUT=$OUT")
-for v in BENCH_ROUNDS BENCH_WINDOW BENCH_WARMUP BENCH_SCALE BENCH_SCALE_BIG \
+for v in BENCH_ROUNDS BENCH_WINDOW BENCH_WARMUP BENCH_SCALE BENCH_SCALE_BIG BENCH_FLOWS \
 	BENCH_CONTENDERS BENCH_IPERF_T; do
 	[ -z "${!v+x}" ] || ENVS+=(-e "$v=${!v}")
 done
