@@ -13,12 +13,7 @@ ROUNDS=${AB_ROUNDS:-6} WARMUP=1 WINDOW=3
 # from 1009 source ports, made at 80 % of AB_PACE per second
 SPORTS=1009
 declare -A NEW_PPS=([ours]=${AB_PACE:-15000})
-RAW=$BENCH_OUT/raw.tsv
-NOTES=$BENCH_OUT/notes.txt
-: >"$RAW"
-: >"$NOTES"
-BIN=/tmp/bench-bin
-mkdir -p $BIN
+bench_files
 cp usr/nat64ctl $BIN/
 cp "$BENCH_OUT/a.ko" "$BENCH_OUT/b.ko" $BIN/
 modprobe -a veth pktgen sch_ingress cls_flower act_gact nf_conntrack nf_defrag_ipv4 nf_defrag_ipv6 ||

@@ -60,15 +60,10 @@ SPORTS=1009
 
 BENCH_OUT=${BENCH_OUT:-$TOP/tests/bench/results/last}
 mkdir -p "$BENCH_OUT"
-RAW=$BENCH_OUT/raw.tsv
-NOTES=$BENCH_OUT/notes.txt
-: >"$RAW"
-: >"$NOTES"
+bench_files
 ROUND=0
 
 # Private copies: the work tree's nat64.ko may be rebuilt during the run.
-BIN=/tmp/bench-bin
-mkdir -p $BIN
 cp nat64.ko usr/nat64ctl $BIN/ || { echo "no nat64.ko / usr/nat64ctl: build first"; exit 1; }
 
 START=$(date +%s)

@@ -224,6 +224,17 @@ pg_write() { # ns file line
 	fi
 }
 
+# bench_files: RAW and NOTES (in BENCH_OUT) emptied; BIN for private copies
+# of nat64.ko and nat64ctl (the work tree's may be rebuilt during a run)
+bench_files() {
+	RAW=$BENCH_OUT/raw.tsv
+	NOTES=$BENCH_OUT/notes.txt
+	: >"$RAW"
+	: >"$NOTES"
+	BIN=/tmp/bench-bin
+	mkdir -p "$BIN"
+}
+
 # pg_setup ns dev line...: one device on PG_THREAD, configured from scratch
 # (a fresh device starts its port sequences at their minimum).
 pg_setup() {

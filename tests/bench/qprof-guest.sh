@@ -9,19 +9,14 @@ TOP=$PWD
 . tests/vm/topo.sh
 . tests/bench/lib.sh
 SECS=${QPROF_SECS:-5}
-RAW=$BENCH_OUT/raw.tsv
-NOTES=$BENCH_OUT/notes.txt
-: >"$RAW"
-: >"$NOTES"
-BIN=/tmp/bench-bin
-mkdir -p $BIN
+bench_files
 cp nat64.ko usr/nat64ctl $BIN/
 modprobe -a veth pktgen sch_ingress cls_flower act_gact || exit 1
 for c in plain ours; do
 	bench_topo_up "$c" || { echo "qprof: topology $c"; exit 1; }
 	use "$c"
 	mode pktgen
-	"${c}_load" && "${c}_up" || { echo "qprof: setup $c"; exit 1; }
+	if ! "${c}_load" || ! "${c}_up"; then echo "qprof: setup $c"; exit 1; fi
 done
 # phase NAME TXNS TXDEV RXNS RXDEV: pktgen is configured
 phase() {
