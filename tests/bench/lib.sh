@@ -566,14 +566,20 @@ manyflows() {
 	local s0 s1
 	"${C}_flush"
 	sleep 1
-	pg6 "$S4_ADDR6" 1024 $((1024 + FLOWS)) 10 11 "$FLOWS" 8000 || return 1
-	pg_run_count "$NS_C6"
-	pg6 "$S4_ADDR6" 1024 $((1024 + FLOWS)) 10 11 || return 1
+	flows_fill "$FLOWS" || return 1
+	flows_pg "$FLOWS" || return 1
 	s0=$("${C}_sessions")
 	measure "$NS_C6" "$C6_IF" "$NS_S4" "$S4_IF"
 	s1=$("${C}_sessions")
 	result est64_flows "$C" "$M_PPS" "$FLOWS flows, $((s1 - s0)) sessions made during the run; $M_INFO"
 	"${C}_flush"
+}
+flows_pg() { # N: pktgen c6 -> s4 over N flows (source ports from 1024, port 10)
+	pg6 "$S4_ADDR6" 1024 $((1024 + $1)) 10 11 ${2:+"$1" "$2"}
+}
+flows_fill() { # N: N flows made at 8000 per second (none lost)
+	flows_pg "$1" 8000 || return 1
+	pg_run_count "$NS_C6"
 }
 
 # Scale series: background sessions from source ports [1024, 1024+SPORTS)

@@ -18,17 +18,26 @@ for c in plain ours; do
 	mode pktgen
 	if ! "${c}_load" || ! "${c}_up"; then echo "qprof: setup $c"; exit 1; fi
 done
-# phase NAME TXNS TXDEV RXNS RXDEV: pktgen is configured
+N=0
+# rate_line NAME R1 R2 T1 T2 S1 S2: rx counts, times and session counts
+rate_line() {
+	echo "QPROF $1 $((($3 - $2) * 1000000 / ($(us "$5") - $(us "$4")))) pps, $(($3 - $2)) delivered, $(($7 - $6)) sessions" |
+		tee -a "$BENCH_OUT/phases.txt"
+}
+# phase NAME TXNS TXDEV RXNS RXDEV: pktgen is configured; the files of the
+# Nth phase are named N-NAME (a phase may come twice)
 phase() {
-	local r1 r2 t1 t2 s1 s2
+	local r1 r2 t1 t2 s1 s2 f
+	N=$((N + 1))
+	f=$N-$1
 	pg_start "$2"
 	sleep 1
 	ifstat_v r1 "$4" "$5" rx_packets
 	s1=$(ours_sessions)
 	t1=$EPOCHREALTIME
-	echo "$1" >"$BENCH_OUT/phase"
+	echo "$f" >"$BENCH_OUT/phase"
 	if [ "${QPROF_GUEST:-0}" = 1 ]; then
-		perf record -C 1 -g -o "/tmp/perf-$1.data" -- sleep "$SECS" >/dev/null 2>&1
+		perf record -C 1 -g -o "/tmp/perf-$f.data" -- sleep "$SECS" >/dev/null 2>&1
 	else
 		sleep "$SECS"
 	fi
@@ -38,27 +47,26 @@ phase() {
 	s2=$(ours_sessions)
 	pg_stop
 	if [ "${QPROF_GUEST:-0}" = 1 ]; then
-		perf report -i "/tmp/perf-$1.data" --stdio --no-children --sort sym -g none 2>/dev/null |
-			grep -v '^#' | grep '%' | head -50 >"$BENCH_OUT/guest-$1.txt"
-		perf report -i "/tmp/perf-$1.data" --stdio --children --sort sym -g none 2>/dev/null |
-			grep -v '^#' | grep '%' | head -80 >"$BENCH_OUT/guest-$1-children.txt"
+		perf report -i "/tmp/perf-$f.data" --stdio --no-children --sort sym -g none 2>/dev/null |
+			grep -v '^#' | grep '%' | head -50 >"$BENCH_OUT/guest-$f.txt"
+		perf report -i "/tmp/perf-$f.data" --stdio --children --sort sym -g none 2>/dev/null |
+			grep -v '^#' | grep '%' | head -80 >"$BENCH_OUT/guest-$f-children.txt"
 	fi
-	echo "QPROF $1 $(((r2 - r1) * 1000000 / ($(us "$t2") - $(us "$t1")))) pps, $((s2 - s1)) sessions" |
-		tee -a "$BENCH_OUT/phases.txt"
+	rate_line "$f" "$r1" "$r2" "$t1" "$t2" "$s1" "$s2"
 }
-# counted NAME TXNS TXDEV RXNS RXDEV: run pktgen to its count, then the
-# rate delivered over the run (overload is dropped before the translator)
-counted() {
-	local r1 r2 t1 t2 s1 s2
-	ifstat_v r1 "$4" "$5" rx_packets
-	s1=$(ours_sessions)
+# fill: FILL flows made one by one, paced so that none is lost (the rate
+# over the run, overload is dropped before the translator)
+fill() {
+	local r1 r2 t1 t2 s2
+	ours_flush
+	sleep 1
+	ifstat_v r1 "$NS_S4" "$S4_IF" rx_packets
 	t1=$EPOCHREALTIME
-	pg_run_count "$2"
+	flows_fill "$FILL"
 	t2=$EPOCHREALTIME
-	ifstat_v r2 "$4" "$5" rx_packets
+	ifstat_v r2 "$NS_S4" "$S4_IF" rx_packets
 	s2=$(ours_sessions)
-	echo "QPROF $1 $(((r2 - r1) * 1000000 / ($(us "$t2") - $(us "$t1")))) pps, $((r2 - r1)) delivered, $((s2 - s1)) sessions" |
-		tee -a "$BENCH_OUT/phases.txt"
+	rate_line fill "$r1" "$r2" "$t1" "$t2" 0 "$s2"
 }
 FILL=${QPROF_FILL:-50000}
 # shellcheck disable=SC2034 # read by lib.sh (scale_to)
@@ -70,14 +78,10 @@ for ph in ${QPROF_PHASES:-plain64 est64 new est46 plain46}; do
 	plain64) use plain; pg6 "$PLAIN6_S4" 1000 1004 9 9 ;;
 	est64) use ours; pg6 "$S4_ADDR6" 1000 1004 9 9 ;;
 	new) use ours; ours_flush; sleep 1; pg6 "$S4_ADDR6" 1024 65535 10 17 ;;
-	# fill: FILL flows (source ports, one destination port) made one by
-	# one, paced so that none is lost; replay: the same flows round and
-	# round at full speed, all established (the phase shows 0 sessions)
-	fill) use ours; ours_flush; sleep 1
-		pg6 "$S4_ADDR6" 1024 $((1024 + FILL)) 10 11 "$FILL" 8000
-		counted fill "$NS_C6" "$C6_IF" "$NS_S4" "$S4_IF"
-		continue ;;
-	replay) use ours; pg6 "$S4_ADDR6" 1024 $((1024 + FILL)) 10 11 ;;
+	# fill: see fill(); replay: the same flows round and round at full
+	# speed, all established (the phase shows 0 sessions)
+	fill) use ours; fill; continue ;;
+	replay) use ours; flows_pg "$FILL" ;;
 	grow) use ours; scale_start; scale_to "${QPROF_BIG:-1000000}"	# idle sessions
 		continue ;;
 	est46) use ours; pg4 203.0.113.1 1000 1004 "$STATIC_PORT" ;;
