@@ -8,6 +8,7 @@
  * rules, routing, FORWARD or INPUT, and POSTROUTING as if they arrived so.
  */
 
+#include <linux/jhash.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -72,6 +73,25 @@ static void nat64_icmp4_reply(struct net *net, struct sk_buff *skb, u8 type, u8 
 
 #define NAT64_SYN_HOLD	(6 * HZ)
 
+static struct hlist_head *nat64_syn_bucket(struct nat64_net *nn,
+					   const struct nat64_skey4 *k)
+{
+	BUILD_BUG_ON(sizeof(*k) % 4);
+	return &nn->syn_hash[jhash2((const u32 *)k, sizeof(*k) / 4, nn->syn_seed) %
+			     NAT64_SYN_BUCKETS];
+}
+
+/* The held SYN of flow @k, if any. Under nn->lock. */
+static struct nat64_syn *nat64_syn_find(struct nat64_net *nn, const struct nat64_skey4 *k)
+{
+	struct nat64_syn *sy;
+
+	hlist_for_each_entry(sy, nat64_syn_bucket(nn, k), node)
+		if (!memcmp(&sy->k, k, sizeof(*k)))
+			return sy;
+	return NULL;
+}
+
 /*
  * RFC 6146 3.5.2.2: an IPv4 SYN without binding is held 6 s; an IPv6 SYN
  * opening the same flow meanwhile discards it, else port unreachable goes
@@ -81,7 +101,7 @@ static int nat64_syn_hold(struct nat64_net *nn, struct sk_buff *skb,
 			  const struct nat64_skey4 *k)
 {
 	u32 max = READ_ONCE(nn->cfg.max_stored_syns);
-	struct nat64_syn *sy, *it;
+	struct nat64_syn *sy;
 	int err = 0;
 
 	if (!max)
@@ -90,13 +110,9 @@ static int nat64_syn_hold(struct nat64_net *nn, struct sk_buff *skb,
 	if (!sy)
 		return NAT64_STAT_DROP_NOMEM;
 	spin_lock_bh(&nn->lock);
-	list_for_each_entry(it, &nn->syns, list) {
-		if (!memcmp(&it->k, k, sizeof(*k))) {
-			err = NAT64_STAT_DROP_SYN_RETRANS;
-			break;
-		}
-	}
-	if (!err && nn->nsyns >= max)
+	if (nat64_syn_find(nn, k))
+		err = NAT64_STAT_DROP_SYN_RETRANS;
+	else if (nn->nsyns >= max)
 		err = NAT64_STAT_DROP_SYN_STORE_FULL;
 	if (!err) {
 		/* kept without references to the device, route or conntrack */
@@ -107,6 +123,7 @@ static int nat64_syn_hold(struct nat64_net *nn, struct sk_buff *skb,
 		sy->skb = skb;
 		sy->expires = jiffies + NAT64_SYN_HOLD;
 		list_add_tail(&sy->list, &nn->syns);
+		hlist_add_head(&sy->node, nat64_syn_bucket(nn, k));
 		WRITE_ONCE(nn->nsyns, nn->nsyns + 1);
 		nat64_stat_inc(nn, SYN_STORED);
 	}
@@ -119,18 +136,16 @@ static int nat64_syn_hold(struct nat64_net *nn, struct sk_buff *skb,
 /* An IPv6 SYN opened session @k: a held IPv4 SYN of it goes. Under nn->lock. */
 void nat64_syn_match(struct nat64_net *nn, const struct nat64_skey4 *k)
 {
-	struct nat64_syn *sy;
+	struct nat64_syn *sy = nat64_syn_find(nn, k);
 
-	list_for_each_entry(sy, &nn->syns, list) {
-		if (!memcmp(&sy->k, k, sizeof(*k))) {
-			list_del(&sy->list);
-			WRITE_ONCE(nn->nsyns, nn->nsyns - 1);
-			kfree_skb(sy->skb);
-			kfree(sy);
-			nat64_stat_inc(nn, DROP_SYN_MATCHED);
-			return;
-		}
-	}
+	if (!sy)
+		return;
+	list_del(&sy->list);
+	hlist_del(&sy->node);
+	WRITE_ONCE(nn->nsyns, nn->nsyns - 1);
+	kfree_skb(sy->skb);
+	kfree(sy);
+	nat64_stat_inc(nn, DROP_SYN_MATCHED);
 }
 
 /* Answer held SYNs whose time is up (@all: free every one, no answer). */
@@ -144,6 +159,7 @@ void nat64_syn_expire(struct nat64_net *nn, bool all)
 		if (!all && time_before(jiffies, sy->expires))
 			break;
 		list_move_tail(&sy->list, &done);
+		hlist_del(&sy->node);
 		WRITE_ONCE(nn->nsyns, nn->nsyns - 1);
 	}
 	spin_unlock_bh(&nn->lock);

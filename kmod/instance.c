@@ -43,6 +43,7 @@ static int __net_init nat64_net_init(struct net *net)
 	nn->cfg.max_stored_syns = 64;
 	nn->cfg.sub_plen = 64;
 	get_random_bytes(&nn->port_key, sizeof(nn->port_key));
+	nn->syn_seed = get_random_u32();
 	nn->stats = alloc_percpu(struct nat64_stats);
 	if (!nn->stats)
 		return -ENOMEM;

@@ -3,6 +3,7 @@
 #ifndef _NAT64_H
 #define _NAT64_H
 
+#include <linux/jiffies.h>
 #include <linux/rhashtable.h>
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
@@ -141,9 +142,13 @@ struct nat64_sub {
 	struct rcu_head rcu;
 };
 
+/* Up to 4096 held SYNs (max-stored-syns) in 256 buckets: no long scan under the lock. */
+#define NAT64_SYN_BUCKETS	256
+
 /* An IPv4 SYN without binding, held for a simultaneous open. */
 struct nat64_syn {
-	struct list_head list;
+	struct list_head list;		/* nn->syns, oldest first */
+	struct hlist_node node;		/* nn->syn_hash, by k */
 	struct nat64_skey4 k;
 	unsigned long expires;
 	struct sk_buff *skb;
@@ -154,6 +159,8 @@ struct nat64_net {
 	spinlock_t lock;		/* creation and removal of state */
 	struct rhashtable sess6, sess4, bib6, bib4, subs;
 	struct list_head syns;		/* oldest first, under lock */
+	struct hlist_head syn_hash[NAT64_SYN_BUCKETS];	/* under lock */
+	u32 syn_seed;
 	unsigned int nsyns;
 	atomic_t nsessions;
 	atomic_t nbibs;
@@ -234,6 +241,19 @@ int nat64_bib_add_static(struct nat64_net *nn, const struct nat64_bkey6 *k6,
 			 const struct nat64_bkey4 *k4, const char **msg);
 int nat64_bib_del(struct nat64_net *nn, const struct nat64_bkey6 *k6);
 
+bool nat64_sess_expire(struct nat64_net *nn, struct nat64_session *s);
+void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 reason);
+void nat64_bib_remove(struct nat64_net *nn, struct nat64_bib *b, u8 reason);
+void nat64_reap(struct nat64_net *nn);
+
+static inline bool nat64_sess_expired(const struct nat64_session *s)
+{
+	return time_after32((u32)jiffies, READ_ONCE(s->expires));
+}
+
+/* gc.c */
+void nat64_gc_start(struct nat64_net *nn);
+void nat64_gc_stop(struct nat64_net *nn);
 /* Removes every session (and dynamic binding) for which @match is true. */
 void nat64_state_flush(struct nat64_net *nn,
 		       bool (*match)(struct nat64_net *nn, struct nat64_session *s,

@@ -5,28 +5,15 @@
  * their IPv6 and by their IPv4 transport address. Lookups take no lock;
  * creation and removal happen under nn->lock, which also settles races
  * between CPUs creating the same flow. A session past its lifetime is gone
- * for packets at once (a lookup that finds it removes it); a delayed work
- * reclaims those no packet meets, a bounded number at a time.
+ * for packets at once (a lookup that finds it removes it); gc.c reclaims
+ * those no packet meets. Removed sessions are freed in batches after a
+ * grace period (nat64_reap()).
  */
 
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
-#include <linux/math64.h>
 #include <linux/slab.h>
 #include "nat64.h"
-
-/*
- * Every NAT64_GC_TICK the GC visits a slice of the session table, so that a
- * pass takes half the shortest timeout, between NAT64_GC_PERIOD_MIN and
- * NAT64_GC_PERIOD_MAX: a large table costs a steady trickle, not a CPU taken
- * from the packet path. A session no packet meets is reclaimed (its count,
- * binding and port freed) at most a pass after it expired. An idle namespace
- * is looked at once a second.
- */
-#define NAT64_GC_PERIOD_MIN	(2 * HZ)
-#define NAT64_GC_PERIOD_MAX	(10 * HZ)
-#define NAT64_GC_TICK		(HZ / 10)
-#define NAT64_GC_MIN		256
 
 static struct kmem_cache *nat64_sess_cache __read_mostly;
 static struct kmem_cache *nat64_bib_cache __read_mostly;
@@ -119,24 +106,25 @@ static const struct rhashtable_params nat64_bib4_params = {
 	.automatic_shrinking = true,
 };
 
-static bool nat64_sess_expired(const struct nat64_session *s)
+/* Remove @s if it is past its lifetime; true if it is gone. Under nn->lock. */
+static bool nat64_sess_expire_locked(struct nat64_net *nn, struct nat64_session *s)
 {
-	return time_after32((u32)jiffies, READ_ONCE(s->expires));
+	if (s->dead)
+		return true;
+	if (!nat64_sess_expired(s))
+		return false;
+	nat64_sess_remove(nn, s, NAT64_RSN_EXPIRED);
+	nat64_stat_inc(nn, SESSION_EXPIRED);
+	return true;
 }
 
-static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 reason);
-
-/* Remove @s if it is (still) past its lifetime; true if it is gone. */
-static bool nat64_sess_expire(struct nat64_net *nn, struct nat64_session *s)
+/* The same, taking the lock: for RCU readers (lookups, GC). */
+bool nat64_sess_expire(struct nat64_net *nn, struct nat64_session *s)
 {
 	bool gone;
 
 	spin_lock_bh(&nn->lock);
-	gone = s->dead || nat64_sess_expired(s);
-	if (!s->dead && gone) {
-		nat64_sess_remove(nn, s, NAT64_RSN_EXPIRED);
-		nat64_stat_inc(nn, SESSION_EXPIRED);
-	}
+	gone = nat64_sess_expire_locked(nn, s);
 	spin_unlock_bh(&nn->lock);
 	return gone;
 }
@@ -208,7 +196,7 @@ static void nat64_sess_free_list(struct nat64_session *s)
  * GC only: free what was queued before the grace period it started last
  * time, once that is over, and start one for what was queued since.
  */
-static void nat64_reap(struct nat64_net *nn)
+void nat64_reap(struct nat64_net *nn)
 {
 	if (nn->reaped) {
 		if (!poll_state_synchronize_rcu(nn->reap_gp))
@@ -231,7 +219,7 @@ static void nat64_bib_free_rcu(struct rcu_head *h)
 }
 
 /* Under nn->lock. */
-static void nat64_bib_remove(struct nat64_net *nn, struct nat64_bib *b, u8 reason)
+void nat64_bib_remove(struct nat64_net *nn, struct nat64_bib *b, u8 reason)
 {
 	if (b->dead)
 		return;
@@ -244,7 +232,7 @@ static void nat64_bib_remove(struct nat64_net *nn, struct nat64_bib *b, u8 reaso
 }
 
 /* Under nn->lock. */
-static void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 reason)
+void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 reason)
 {
 	struct nat64_bib *b;
 
@@ -411,11 +399,8 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 
 	spin_lock_bh(&nn->lock);
 	s = rhashtable_lookup_fast(&nn->sess6, k, nat64_sess6_params);
-	if (s && nat64_sess_expired(s)) {
-		nat64_sess_remove(nn, s, NAT64_RSN_EXPIRED);
-		nat64_stat_inc(nn, SESSION_EXPIRED);
+	if (s && nat64_sess_expire_locked(nn, s))
 		s = NULL;
-	}
 	if (s || nat64_full(nn, reason))
 		goto out;
 	/* refuse before a binding is made for nothing */
@@ -463,11 +448,8 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 
 	spin_lock_bh(&nn->lock);
 	s = rhashtable_lookup_fast(&nn->sess4, k, nat64_sess4_params);
-	if (s && nat64_sess_expired(s)) {
-		nat64_sess_remove(nn, s, NAT64_RSN_EXPIRED);
-		nat64_stat_inc(nn, SESSION_EXPIRED);
+	if (s && nat64_sess_expire_locked(nn, s))
 		s = NULL;
-	}
 	if (s)
 		goto out;
 	b = rhashtable_lookup_fast(&nn->bib4, &bk, nat64_bib4_params);
@@ -551,94 +533,6 @@ void nat64_sess_update(struct nat64_net *nn, struct nat64_session *s, bool from6
 		WRITE_ONCE(s->expires, exp);
 }
 
-/*
- * Walk @ht calling @fn on each object, yielding now and then. A walk that
- * meets a resize (-EAGAIN) may miss objects: it says so in its result.
- */
-static bool nat64_walk(struct rhashtable *ht, void (*fn)(void *obj, void *arg),
-		       void *arg)
-{
-	struct rhashtable_iter it;
-	unsigned int n = 0;
-	bool complete = true;
-	void *obj;
-
-	rhashtable_walk_enter(ht, &it);
-	rhashtable_walk_start(&it);
-	while ((obj = rhashtable_walk_next(&it))) {
-		if (IS_ERR(obj)) {
-			complete = false;	/* table resized, walk goes on */
-			continue;
-		}
-		fn(obj, arg);
-		if (++n % 1024 == 0) {
-			rhashtable_walk_stop(&it);
-			cond_resched();
-			rhashtable_walk_start(&it);
-		}
-	}
-	rhashtable_walk_stop(&it);
-	rhashtable_walk_exit(&it);
-	return complete;
-}
-
-struct nat64_flush_arg {
-	struct nat64_net *nn;
-	bool (*match)(struct nat64_net *nn, struct nat64_session *s,
-		      struct nat64_bib *b, const void *arg);
-	const void *arg;
-	u8 reason;
-};
-
-static void nat64_flush_sess(void *obj, void *arg)
-{
-	struct nat64_flush_arg *fa = arg;
-	struct nat64_session *s = obj;
-	struct nat64_bib *b;
-
-	if (READ_ONCE(s->dead))
-		return;
-	b = nat64_sess_bib(fa->nn, s);
-	if (!b || (fa->match && !fa->match(fa->nn, s, b, fa->arg)))
-		return;
-	spin_lock_bh(&fa->nn->lock);
-	nat64_sess_remove(fa->nn, s, fa->reason);
-	spin_unlock_bh(&fa->nn->lock);
-}
-
-static void nat64_flush_bib(void *obj, void *arg)
-{
-	struct nat64_flush_arg *fa = arg;
-	struct nat64_bib *b = obj;
-
-	if (fa->match && !fa->match(fa->nn, NULL, b, fa->arg))
-		return;
-	spin_lock_bh(&fa->nn->lock);
-	b->is_static = false;
-	if (!b->sessions)
-		nat64_bib_remove(fa->nn, b, fa->reason);
-	spin_unlock_bh(&fa->nn->lock);
-}
-
-void nat64_state_flush(struct nat64_net *nn,
-		       bool (*match)(struct nat64_net *nn, struct nat64_session *s,
-				     struct nat64_bib *b, const void *arg),
-		       const void *arg, bool bibs_too, u8 reason)
-{
-	struct nat64_flush_arg fa = {
-		.nn = nn, .match = match, .arg = arg, .reason = reason,
-	};
-	unsigned int pass;
-
-	/* removals shrink the table; a walk that met a resize goes again */
-	for (pass = 0; pass < 8; pass++)
-		if (nat64_walk(&nn->sess6, nat64_flush_sess, &fa))
-			break;
-	for (pass = 0; bibs_too && pass < 8; pass++)
-		if (nat64_walk(&nn->bib6, nat64_flush_bib, &fa))
-			break;
-}
-
 int nat64_bib_add_static(struct nat64_net *nn, const struct nat64_bkey6 *k6,
 			 const struct nat64_bkey4 *k4, const char **msg)
 {
@@ -687,61 +581,15 @@ int nat64_bib_del(struct nat64_net *nn, const struct nat64_bkey6 *k6)
 	return err;
 }
 
-static void nat64_gc(struct work_struct *work)
-{
-	struct nat64_net *nn = container_of(to_delayed_work(work), struct nat64_net,
-					    gc_work);
-	unsigned long period = READ_ONCE(nn->cfg.udp_tmo);
-	unsigned int budget;
-	struct nat64_session *s;
-	bool done = false;
-
-	period = min(period, READ_ONCE(nn->cfg.icmp_tmo));
-	period = min(period, READ_ONCE(nn->cfg.tcp_est_tmo));
-	period = min(period, READ_ONCE(nn->cfg.tcp_trans_tmo)) / 2;
-	period = clamp(period, NAT64_GC_PERIOD_MIN, NAT64_GC_PERIOD_MAX);
-	budget = max_t(unsigned int, NAT64_GC_MIN,
-		       div64_ul((u64)atomic_read(&nn->nsessions) * NAT64_GC_TICK, period));
-	if (READ_ONCE(nn->nsyns))
-		nat64_syn_expire(nn, false);
-	if (!nn->gc_walking) {
-		rhashtable_walk_enter(&nn->sess6, &nn->gc_iter);
-		nn->gc_walking = true;
-	}
-	rhashtable_walk_start(&nn->gc_iter);
-	while (budget--) {
-		s = rhashtable_walk_next(&nn->gc_iter);
-		if (IS_ERR(s))
-			continue;
-		if (!s) {
-			done = true;
-			break;
-		}
-		if (nat64_sess_expired(s))
-			nat64_sess_expire(nn, s);
-		if (budget % 1024 == 0) {	/* a short RCU read side */
-			rhashtable_walk_stop(&nn->gc_iter);
-			cond_resched();
-			rhashtable_walk_start(&nn->gc_iter);
-		}
-	}
-	rhashtable_walk_stop(&nn->gc_iter);
-	if (done) {
-		rhashtable_walk_exit(&nn->gc_iter);
-		nn->gc_walking = false;
-	}
-	nat64_reap(nn);
-	queue_delayed_work(system_power_efficient_wq, &nn->gc_work,
-			   atomic_read(&nn->nsessions) || READ_ONCE(nn->nsyns) ||
-			   nn->reaped || READ_ONCE(nn->reap) ? NAT64_GC_TICK : HZ);
-}
-
 int nat64_state_init(struct nat64_net *nn)
 {
+	unsigned int i;
 	int err;
 
 	spin_lock_init(&nn->lock);
 	INIT_LIST_HEAD(&nn->syns);
+	for (i = 0; i < NAT64_SYN_BUCKETS; i++)
+		INIT_HLIST_HEAD(&nn->syn_hash[i]);
 	err = nat64_subs_init(nn);
 	if (err)
 		return err;
@@ -757,8 +605,7 @@ int nat64_state_init(struct nat64_net *nn)
 	err = rhashtable_init(&nn->bib4, &nat64_bib4_params);
 	if (err)
 		goto err_bib4;
-	INIT_DELAYED_WORK(&nn->gc_work, nat64_gc);
-	queue_delayed_work(system_power_efficient_wq, &nn->gc_work, NAT64_GC_TICK);
+	nat64_gc_start(nn);
 	return 0;
 
 err_bib4:
@@ -785,9 +632,7 @@ static void nat64_free_bib(void *ptr, void *arg)
 /* The hooks are gone: nothing but this function sees the tables. */
 void nat64_state_exit(struct nat64_net *nn)
 {
-	cancel_delayed_work_sync(&nn->gc_work);
-	if (nn->gc_walking)
-		rhashtable_walk_exit(&nn->gc_iter);
+	nat64_gc_stop(nn);
 	if (nn->reap || nn->reaped) {
 		synchronize_rcu();
 		nat64_sess_free_list(nn->reaped);

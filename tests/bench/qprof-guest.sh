@@ -24,6 +24,16 @@ rate_line() {
 	echo "QPROF $1 $((($3 - $2) * 1000000 / ($(us "$5") - $(us "$4")))) pps, $(($3 - $2)) delivered, $(($7 - $6)) sessions" |
 		tee -a "$BENCH_OUT/phases.txt"
 }
+# irq_snap: CPU 1's interrupt counts (/proc/interrupts) and softirqs, one
+# "name count" per line
+irq_snap() {
+	awk 'NR > 1 && $3 ~ /^[0-9]+$/ { sub(":", "", $1); print $1, $3 }' /proc/interrupts
+	awk 'NR > 1 { sub(":", "", $1); print "softirq_" $1, $3 }' /proc/softirqs
+}
+# irq_delta FILE1 FILE2: the counts that moved
+irq_delta() {
+	awk 'NR == FNR { a[$1] = $2; next } $2 - a[$1] > 0 { printf "%s=%d ", $1, $2 - a[$1] }' "$1" "$2"
+}
 # phase NAME TXNS TXDEV RXNS RXDEV: pktgen is configured; the files of the
 # Nth phase are named N-NAME (a phase may come twice)
 phase() {
@@ -34,6 +44,7 @@ phase() {
 	sleep 1
 	ifstat_v r1 "$4" "$5" rx_packets
 	s1=$(ours_sessions)
+	irq_snap >/tmp/irq1
 	t1=$EPOCHREALTIME
 	echo "$f" >"$BENCH_OUT/phase"
 	if [ "${QPROF_GUEST:-0}" = 1 ]; then
@@ -43,9 +54,11 @@ phase() {
 	fi
 	sleep 1		# the host's profile ends
 	t2=$EPOCHREALTIME
+	irq_snap >/tmp/irq2
 	ifstat_v r2 "$4" "$5" rx_packets
 	s2=$(ours_sessions)
 	pg_stop
+	echo "QPROF $f cpu1 irqs: $(irq_delta /tmp/irq1 /tmp/irq2)" | tee -a "$BENCH_OUT/phases.txt"
 	if [ "${QPROF_GUEST:-0}" = 1 ]; then
 		perf report -i "/tmp/perf-$f.data" --stdio --no-children --sort sym -g none 2>/dev/null |
 			grep -v '^#' | grep '%' | head -50 >"$BENCH_OUT/guest-$f.txt"

@@ -1279,6 +1279,27 @@ def _(t):
         t.config(max_stored_syns=64)
 
 
+@case("300 held SYNs: each one's retransmission found (drop_syn_retransmit), all answered after 6 s", jool=False)
+def _(t):
+    # from the router's address and ports no other case uses, so that the
+    # port unreachables use up the router's ICMP rate limit, not the server's,
+    # and quote no port another case waits for; the store is empty at the end
+    # (a SYN held by a case before may still be there: room for it)
+    t.config(max_stored_syns=400)
+    try:
+        syns = [IP(src=t.R4, dst=P) / TCP(sport=60000 + i, dport=40000 + i % 7, flags="S")
+                for i in range(300)]
+        for p in syns:
+            t.tx4(p)
+        for p in syns:
+            t.tx4(p)
+        t.counts(syn_stored=300, drop_syn_retransmit=300, drop_syn_store_full=0, xlat_4to6=0)
+        time.sleep(6.2)
+        t.counts(drop_syn_unanswered=(">=", 300), drop_syn_matched=0)
+    finally:
+        t.config(max_stored_syns=64)
+
+
 @case("unsolicited IPv4 SYN without binding stored (syn_stored, RFC 6146 3.5.2.2)", jool=False)
 def _(t):
     t.tx4(IP(src=t.S4, dst=P) / TCP(sport=t.port(), dport=50999, flags="S", seq=12))
