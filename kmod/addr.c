@@ -38,6 +38,10 @@ void nat64_addr_embed(const struct in6_addr *prefix, unsigned int plen, __be32 v
 	unsigned int i;
 
 	*out = *prefix;
+	if (plen == 96) {	/* the common case: the last word */
+		out->s6_addr32[3] = v4;
+		return;
+	}
 	for (i = 0; i < 4; i++)
 		out->s6_addr[nat64_v4_pos(plen, i)] = b[i];
 }
@@ -48,6 +52,8 @@ __be32 nat64_addr_extract(const struct in6_addr *addr, unsigned int plen)
 	u8 *b = (u8 *)&v4;
 	unsigned int i;
 
+	if (plen == 96)
+		return addr->s6_addr32[3];
 	for (i = 0; i < 4; i++)
 		b[i] = addr->s6_addr[nat64_v4_pos(plen, i)];
 	return v4;
@@ -56,7 +62,11 @@ __be32 nat64_addr_extract(const struct in6_addr *addr, unsigned int plen)
 bool nat64_prefix_match(const struct in6_addr *prefix, unsigned int plen,
 			const struct in6_addr *addr)
 {
-	/* plen is a multiple of 8 */
+	/* plen is a multiple of 8; /96 compared as three words */
+	if (plen == 96)
+		return !((prefix->s6_addr32[0] ^ addr->s6_addr32[0]) |
+			 (prefix->s6_addr32[1] ^ addr->s6_addr32[1]) |
+			 (prefix->s6_addr32[2] ^ addr->s6_addr32[2]));
 	return !memcmp(prefix, addr, plen / 8);
 }
 

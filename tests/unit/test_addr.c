@@ -112,6 +112,18 @@ static void t_roundtrip(void)
 				break;
 		}
 		end_case();
+		begin_case("prefix_match: any bit of the first %u flipped misses, bits after count not: /%u",
+			   plen, plen);
+		for (k = 0; k < 128; k++) {
+			struct in6_addr a = pfx;
+
+			a.s6_addr[k / 8] ^= (uint8_t)(0x80 >> (k % 8));
+			CHECK(nat64_prefix_match(&pfx, plen, &a) == (k >= plen),
+			      "bit %zu flipped: match %d", k, nat64_prefix_match(&pfx, plen, &a));
+			if (case_failed())
+				break;
+		}
+		end_case();
 	}
 }
 
