@@ -148,7 +148,10 @@ void nat64_syn_match(struct nat64_net *nn, const struct nat64_skey4 *k)
 	nat64_stat_inc(nn, DROP_SYN_MATCHED);
 }
 
-/* Answer held SYNs whose time is up (@all: free every one, no answer). */
+/*
+ * Answer held SYNs whose time is up (@all: free every one, no answer).
+ * Process context: GC's work, namespace exit.
+ */
 void nat64_syn_expire(struct nat64_net *nn, bool all)
 {
 	struct nat64_syn *sy, *tmp;
@@ -171,6 +174,7 @@ void nat64_syn_expire(struct nat64_net *nn, bool all)
 		}
 		kfree_skb(sy->skb);
 		kfree(sy);
+		cond_resched();		/* up to 4096 answers, from GC's work */
 	}
 }
 
