@@ -81,12 +81,12 @@ static struct hlist_head *nat64_syn_bucket(struct nat64_net *nn,
 			     NAT64_SYN_BUCKETS];
 }
 
-/* The held SYN of flow @k, if any. Under nn->lock. */
-static struct nat64_syn *nat64_syn_find(struct nat64_net *nn, const struct nat64_skey4 *k)
+/* The held SYN of flow @k in its bucket @head, if any. Under nn->lock. */
+static struct nat64_syn *nat64_syn_find(struct hlist_head *head, const struct nat64_skey4 *k)
 {
 	struct nat64_syn *sy;
 
-	hlist_for_each_entry(sy, nat64_syn_bucket(nn, k), node)
+	hlist_for_each_entry(sy, head, node)
 		if (!memcmp(&sy->k, k, sizeof(*k)))
 			return sy;
 	return NULL;
@@ -101,6 +101,7 @@ static int nat64_syn_hold(struct nat64_net *nn, struct sk_buff *skb,
 			  const struct nat64_skey4 *k)
 {
 	u32 max = READ_ONCE(nn->cfg.max_stored_syns);
+	struct hlist_head *head = nat64_syn_bucket(nn, k);
 	struct nat64_syn *sy;
 	int err = 0;
 
@@ -110,7 +111,7 @@ static int nat64_syn_hold(struct nat64_net *nn, struct sk_buff *skb,
 	if (!sy)
 		return NAT64_STAT_DROP_NOMEM;
 	spin_lock_bh(&nn->lock);
-	if (nat64_syn_find(nn, k))
+	if (nat64_syn_find(head, k))
 		err = NAT64_STAT_DROP_SYN_RETRANS;
 	else if (nn->nsyns >= max)
 		err = NAT64_STAT_DROP_SYN_STORE_FULL;
@@ -123,7 +124,7 @@ static int nat64_syn_hold(struct nat64_net *nn, struct sk_buff *skb,
 		sy->skb = skb;
 		sy->expires = jiffies + NAT64_SYN_HOLD;
 		list_add_tail(&sy->list, &nn->syns);
-		hlist_add_head(&sy->node, nat64_syn_bucket(nn, k));
+		hlist_add_head(&sy->node, head);
 		WRITE_ONCE(nn->nsyns, nn->nsyns + 1);
 		nat64_stat_inc(nn, SYN_STORED);
 	}
@@ -136,7 +137,7 @@ static int nat64_syn_hold(struct nat64_net *nn, struct sk_buff *skb,
 /* An IPv6 SYN opened session @k: a held IPv4 SYN of it goes. Under nn->lock. */
 void nat64_syn_match(struct nat64_net *nn, const struct nat64_skey4 *k)
 {
-	struct nat64_syn *sy = nat64_syn_find(nn, k);
+	struct nat64_syn *sy = nat64_syn_find(nat64_syn_bucket(nn, k), k);
 
 	if (!sy)
 		return;
