@@ -52,10 +52,22 @@ static int nat64_rcv4_finish(struct net *net, struct sock *sk, struct sk_buff *s
 	if (!skb)
 		return NET_RX_SUCCESS;
 	iph = ip_hdr(skb);
-	if (!skb_valid_dst(skb) &&
-	    ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos, skb->dev)) {
-		kfree_skb(skb);
-		return NET_RX_DROP;
+	if (!skb_valid_dst(skb)) {
+		/*
+		 * Source validation applies to the pool4 source as to any
+		 * source arriving on this device: rp_filter, accept_local
+		 * (README, deployment). Counted like ip_rcv(), and by us.
+		 */
+		int err = ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
+					       skb->dev);
+
+		if (err) {
+			if (err == -EXDEV)
+				__NET_INC_STATS(net, LINUX_MIB_IPRPFILTER);
+			nat64_stat_inc(nat64_pernet(net), DROP_ROUTE4);
+			kfree_skb(skb);
+			return NET_RX_DROP;
+		}
 	}
 	return dst_input(skb);
 }

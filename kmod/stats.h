@@ -78,6 +78,9 @@
 	  "conntrack refused to confirm the arriving flow (table full)")	\
 	X(DROP_BACKLOG, "drop_backlog",						\
 	  "translated packet refused by the receive backlog")			\
+	X(DROP_ROUTE4, "drop_route4",						\
+	  "translated IPv4 packet refused by the IPv4 input route: "		\
+	  "rp_filter, accept_local, no route")					\
 	X(DROP_OTHER, "drop_other", "dropped for another reason (a bug if non-zero)")
 
 enum nat64_stat {

@@ -883,6 +883,129 @@ def t_pool_exhausted():
         ctl_ok("pool4", "add", POOL, "udp")
 
 
+def sysctl(key, val, ns="xlat"):
+    run("sysctl", "-qw", "%s=%s" % (key, val), ns=ns, check=True)
+
+
+def t_rp_filter():
+    """Translated 6->4 packets arrive, for IPv4, on the IPv6-side interface
+    with the pool4 source: loose rp_filter on an interface without IPv4
+    address refuses them (drop_route4 and the kernel's IPReversePathFilter)."""
+    before = counter("drop_route4")
+    sysctl("net.ipv4.conf.to_c6.rp_filter", 2)
+    try:
+        try:
+            udp_query("c6", socket.AF_INET6, S4_6, 5000, b"rpf", timeout=1)
+            return "answered with rp_filter 2 on to_c6"
+        except socket.timeout:
+            pass
+        d = counter("drop_route4") - before
+        if d < 1:
+            return "drop_route4 +%d, want +1" % d
+        nst = run("nstat", "-az", "TcpExtIPReversePathFilter", ns="xlat").stdout.split()
+        if "TcpExtIPReversePathFilter" not in nst or \
+                int(nst[nst.index("TcpExtIPReversePathFilter") + 1]) < 1:
+            return "IPReversePathFilter not counted: %s" % nst
+        # with an IPv4 address on the interface, loose passes, strict not
+        run("ip", "addr", "add", "10.99.0.1/32", "dev", "to_c6", ns="xlat", check=True)
+        data, _, _ = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"rpf2")
+        if data != b"rpf2":
+            return "rp_filter 2 with an address: reply %r" % data
+        sysctl("net.ipv4.conf.to_c6.rp_filter", 1)
+        before = counter("drop_route4")
+        try:
+            udp_query("c6", socket.AF_INET6, S4_6, 5000, b"rpf1", timeout=1)
+            return "answered with rp_filter 1 on to_c6"
+        except socket.timeout:
+            pass
+        if counter("drop_route4") - before < 1:
+            return "rp_filter 1: drop_route4 +%d, want +1" % (counter("drop_route4") - before)
+    finally:
+        sysctl("net.ipv4.conf.to_c6.rp_filter", 0)
+        run("ip", "addr", "del", "10.99.0.1/32", "dev", "to_c6", ns="xlat")
+    data, _, _ = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"rpf0")
+    if data != b"rpf0":
+        return "rp_filter 0: reply %r" % data
+
+
+def martian_src():
+    """The kernel's in_martian_src count (/proc/net/stat/rt_cache, all CPUs)."""
+    with open("/proc/net/stat/rt_cache") as f:
+        rows = [ln.split() for ln in f]
+    i = rows[0].index("in_martian_src")
+    return sum(int(r[i], 16) for r in rows[1:])
+
+
+def t_pool4_own_address():
+    """pool4 on the translator's own IPv4 address, ports above its local
+    port range: translation needs accept_local on the IPv6-side interface
+    (and on lo for its own traffic); its own sockets keep working."""
+    own = "192.0.2.1"
+    ctl_ok("session", "flush")
+    ctl_ok("pool4", "del", POOL)
+    ctl_ok("pool4", "add", own, "tcp", "udp", "icmp", "ports", "61001-65535")
+    try:
+        before = counter("drop_route4")
+        try:
+            udp_query("c6", socket.AF_INET6, S4_6, 5000, b"own", timeout=1)
+            return "answered without accept_local"
+        except socket.timeout:
+            pass
+        if counter("drop_route4") - before < 1:
+            return "without accept_local: drop_route4 +%d, want +1" % (
+                counter("drop_route4") - before)
+        sysctl("net.ipv4.conf.to_c6.accept_local", 1)
+        data, _, _ = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"own")
+        if data != b"own" or udp.peers[-1][0] != own or \
+                not 61001 <= udp.peers[-1][1] <= 65535:
+            return "udp: reply %r, server saw %s" % (data, udp.peers[-1])
+        ok, _ = tcp_send("c6", socket.AF_INET6, S4_6, 8080, 1 << 20)
+        if not ok or tcp.peers[-1][0] != own or not 61001 <= tcp.peers[-1][1] <= 65535:
+            return "tcp: ok %s, server saw %s" % (ok, tcp.peers[-1])
+        r = run("ping", "-6", "-c", "2", "-i", "0.3", "-W", "3", S4_6, ns="c6")
+        if r.returncode:
+            return "ping6: %s" % r.stdout[-200:]
+        # the translator's own IPv4 sockets, ports from its local range
+        a = stats()
+        data, _, me = udp_query("xlat", socket.AF_INET, S4, 5000, b"mine")
+        if data != b"mine" or udp.peers[-1] != (own, me[1]):
+            return "own udp socket: reply %r from %s, server saw %s" % (data, me, udp.peers[-1])
+        srv = TcpSink("xlat", own, 7000)
+        try:
+            ok, _ = tcp_send("s4", socket.AF_INET, own, 7000, 100000)
+        finally:
+            srv.close()
+        if not ok:
+            return "tcp to the translator's own port 7000 failed"
+        b = stats()
+        if b["xlat_6to4"] != a["xlat_6to4"] or b["xlat_4to6"] != a["xlat_4to6"]:
+            return "the translator's own IPv4 traffic was translated"
+        # its own traffic to the prefix arrives on lo, through the whole
+        # receive path: refused there, it is a martian source of the kernel's
+        before = martian_src()
+        try:
+            udp_query("xlat", socket.AF_INET6, S4_6, 5000, b"lo", timeout=1)
+            return "own traffic to the prefix answered without accept_local on lo"
+        except socket.timeout:
+            pass
+        if martian_src() - before < 1:
+            return "lo: in_martian_src +%d, want +1" % (martian_src() - before)
+        sysctl("net.ipv4.conf.lo.accept_local", 1)
+        data, _, _ = udp_query("xlat", socket.AF_INET6, S4_6, 5000, b"lo")
+        if data != b"lo" or udp.peers[-1][0] != own:
+            return "own traffic with accept_local on lo: %r, server saw %s" % (
+                data, udp.peers[-1])
+        ss = ctlj("session", "show")
+        if not ss or any(x["addr4"] != own for x in ss):
+            return "sessions %s" % ss
+    finally:
+        sysctl("net.ipv4.conf.to_c6.accept_local", 0)
+        sysctl("net.ipv4.conf.lo.accept_local", 0)
+        ctl_ok("session", "flush")
+        ctl_ok("pool4", "del", own)
+        ctl_ok("pool4", "add", POOL)
+
+
 def slab_active(cache):
     """Objects in use in slab cache @cache (needs slab_nomerge), or None."""
     with open("/proc/slabinfo") as f:
@@ -1171,6 +1294,8 @@ def main():
         ("rfc 6052 3.1: well-known prefix refuses non-global ipv4", t_wkp_non_global),
         ("drop-external-tcp refuses ipv4-initiated tcp, off lets it pass", t_drop_external_tcp),
         ("pool4 of four ports: further flows refused and counted", t_pool_exhausted),
+        ("rp_filter on the ipv6 side: 2 without ipv4 address and 1 refuse, counted", t_rp_filter),
+        ("pool4 on the translator's own address: accept_local, own sockets", t_pool4_own_address),
         ("session dump of 3000 entries across messages, then flush", t_big_dump),
         ("address-dependent-filtering on/off", t_adf),
         ("ipv4 syn without binding held 6 s, then port unreachable", t_syn_held),
