@@ -887,21 +887,29 @@ def sysctl(key, val, ns="xlat"):
     run("sysctl", "-qw", "%s=%s" % (key, val), ns=ns, check=True)
 
 
+def refused(ns, what, count=lambda: counter("drop_route4")):
+    """A UDP query from @ns to S4 through the prefix goes unanswered and
+    moves @count: None, else what went wrong."""
+    before = count()
+    try:
+        udp_query(ns, socket.AF_INET6, S4_6, 5000, what.encode(), timeout=1)
+        return "%s: answered" % what
+    except socket.timeout:
+        pass
+    if count() - before < 1:
+        return "%s: not counted (+%d)" % (what, count() - before)
+    return None
+
+
 def t_rp_filter():
     """Translated 6->4 packets arrive, for IPv4, on the IPv6-side interface
     with the pool4 source: loose rp_filter on an interface without IPv4
     address refuses them (drop_route4 and the kernel's IPReversePathFilter)."""
-    before = counter("drop_route4")
     sysctl("net.ipv4.conf.to_c6.rp_filter", 2)
     try:
-        try:
-            udp_query("c6", socket.AF_INET6, S4_6, 5000, b"rpf", timeout=1)
-            return "answered with rp_filter 2 on to_c6"
-        except socket.timeout:
-            pass
-        d = counter("drop_route4") - before
-        if d < 1:
-            return "drop_route4 +%d, want +1" % d
+        err = refused("c6", "rp_filter 2 without address")
+        if err:
+            return err
         nst = run("nstat", "-az", "TcpExtIPReversePathFilter", ns="xlat").stdout.split()
         if "TcpExtIPReversePathFilter" not in nst or \
                 int(nst[nst.index("TcpExtIPReversePathFilter") + 1]) < 1:
@@ -912,14 +920,9 @@ def t_rp_filter():
         if data != b"rpf2":
             return "rp_filter 2 with an address: reply %r" % data
         sysctl("net.ipv4.conf.to_c6.rp_filter", 1)
-        before = counter("drop_route4")
-        try:
-            udp_query("c6", socket.AF_INET6, S4_6, 5000, b"rpf1", timeout=1)
-            return "answered with rp_filter 1 on to_c6"
-        except socket.timeout:
-            pass
-        if counter("drop_route4") - before < 1:
-            return "rp_filter 1: drop_route4 +%d, want +1" % (counter("drop_route4") - before)
+        err = refused("c6", "rp_filter 1")
+        if err:
+            return err
     finally:
         sysctl("net.ipv4.conf.to_c6.rp_filter", 0)
         run("ip", "addr", "del", "10.99.0.1/32", "dev", "to_c6", ns="xlat")
@@ -945,15 +948,9 @@ def t_pool4_own_address():
     ctl_ok("pool4", "del", POOL)
     ctl_ok("pool4", "add", own, "tcp", "udp", "icmp", "ports", "61001-65535")
     try:
-        before = counter("drop_route4")
-        try:
-            udp_query("c6", socket.AF_INET6, S4_6, 5000, b"own", timeout=1)
-            return "answered without accept_local"
-        except socket.timeout:
-            pass
-        if counter("drop_route4") - before < 1:
-            return "without accept_local: drop_route4 +%d, want +1" % (
-                counter("drop_route4") - before)
+        err = refused("c6", "without accept_local")
+        if err:
+            return err
         sysctl("net.ipv4.conf.to_c6.accept_local", 1)
         data, _, _ = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"own")
         if data != b"own" or udp.peers[-1][0] != own or \
@@ -982,14 +979,9 @@ def t_pool4_own_address():
             return "the translator's own IPv4 traffic was translated"
         # its own traffic to the prefix arrives on lo, through the whole
         # receive path: refused there, it is a martian source of the kernel's
-        before = martian_src()
-        try:
-            udp_query("xlat", socket.AF_INET6, S4_6, 5000, b"lo", timeout=1)
-            return "own traffic to the prefix answered without accept_local on lo"
-        except socket.timeout:
-            pass
-        if martian_src() - before < 1:
-            return "lo: in_martian_src +%d, want +1" % (martian_src() - before)
+        err = refused("xlat", "own traffic without accept_local on lo", martian_src)
+        if err:
+            return err
         sysctl("net.ipv4.conf.lo.accept_local", 1)
         data, _, _ = udp_query("xlat", socket.AF_INET6, S4_6, 5000, b"lo")
         if data != b"lo" or udp.peers[-1][0] != own:
