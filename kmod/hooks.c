@@ -14,6 +14,7 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
+#include <linux/slab.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/route.h>
@@ -179,30 +180,24 @@ void nat64_syn_expire(struct nat64_net *nn, bool all)
 	}
 }
 
-static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
-			      const struct nf_hook_state *state)
+/*
+ * An IPv6 packet to prefix @pfx. Out of line: the hook sees every IPv6
+ * packet, and this frame (cleared on entry where the kernel initializes
+ * the stack, Debian's default) is paid only by what is ours.
+ */
+static noinline unsigned int nat64_xlat6(struct nat64_net *nn, struct sk_buff *skb,
+					 const struct nf_hook_state *state,
+					 const struct nat64_prefixes *pf,
+					 const struct nat64_prefix *pfx)
 {
-	struct nat64_net *nn = nat64_pernet(state->net);
-	const struct nat64_prefixes *pf = rcu_dereference(nn->prefixes);
-	const struct nat64_prefix *pfx;
 	struct nat64_skey6 k = {};
 	struct nat64_session *s;
 	struct nat64_pkt6 p;
 	struct nat64_xl4 x;
-	u8 buf[NAT64_HDR_BUF];
-	const struct ipv6hdr *ip6;
+	u8 buf[NAT64_HDR_BUF] __uninitialized;	/* read only where copied to */
 	const u8 *h;
 	unsigned int len;
 	int err;
-
-	if (!pf || skb_network_offset(skb))
-		return NF_ACCEPT;
-	ip6 = skb_header_pointer(skb, 0, sizeof(*ip6), buf);
-	if (!ip6)
-		return NF_ACCEPT;
-	pfx = nat64_prefix_of(pf, &ip6->daddr);
-	if (!pfx)
-		return NF_ACCEPT;
 
 	len = min_t(unsigned int, skb->len, sizeof(buf));
 	h = skb_header_pointer(skb, 0, len, buf);
@@ -263,27 +258,20 @@ drop:
 	return NF_DROP;
 }
 
-static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
-			      const struct nf_hook_state *state)
+/* An IPv4 packet to a pool4 address (out of line as nat64_xlat6). */
+static noinline unsigned int nat64_xlat4(struct nat64_net *nn, struct sk_buff *skb,
+					 const struct nf_hook_state *state,
+					 const struct nat64_pool4 *pool)
 {
-	struct nat64_net *nn = nat64_pernet(state->net);
-	const struct nat64_pool4 *pool = rcu_dereference(nn->pool4);
 	struct nat64_skey4 k = {};
 	struct nat64_session *s;
 	struct nat64_pkt4 p;
 	struct nat64_xl6 x;
-	u8 buf[NAT64_HDR_BUF];
-	const struct iphdr *iph;
+	u8 buf[NAT64_HDR_BUF] __uninitialized;	/* read only where copied to */
 	unsigned int len, i;
 	const u8 *h;
 	__be16 port;
 	int err;
-
-	if (!pool || skb_network_offset(skb))
-		return NF_ACCEPT;
-	iph = skb_header_pointer(skb, 0, sizeof(*iph), buf);
-	if (!iph || !nat64_pool4_has_addr(pool, iph->daddr))
-		return NF_ACCEPT;
 
 	len = min_t(unsigned int, skb->len, sizeof(buf));
 	h = skb_header_pointer(skb, 0, len, buf);
@@ -369,6 +357,44 @@ drop:
 	return NF_DROP;
 }
 
+/* IPv6 packets to a prefix; @priv is the namespace's instance. */
+static unsigned int nat64_in6(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct nat64_net *nn = priv;
+	const struct nat64_prefixes *pf = rcu_dereference(nn->prefixes);
+	const struct nat64_prefix *pfx;
+	const struct in6_addr *daddr;
+	struct in6_addr buf;
+
+	if (!pf || skb_network_offset(skb))
+		return NF_ACCEPT;
+	daddr = skb_header_pointer(skb, offsetof(struct ipv6hdr, daddr), sizeof(buf), &buf);
+	if (!daddr)
+		return NF_ACCEPT;
+	pfx = nat64_prefix_of(pf, daddr);
+	if (!pfx)
+		return NF_ACCEPT;
+	return nat64_xlat6(nn, skb, state, pf, pfx);
+}
+
+/* IPv4 packets to pool4 */
+static unsigned int nat64_in4(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct nat64_net *nn = priv;
+	const struct nat64_pool4 *pool = rcu_dereference(nn->pool4);
+	const __be32 *daddr;
+	__be32 buf;
+
+	if (!pool || skb_network_offset(skb))
+		return NF_ACCEPT;
+	daddr = skb_header_pointer(skb, offsetof(struct iphdr, daddr), sizeof(buf), &buf);
+	if (!daddr || !nat64_pool4_has_addr(pool, *daddr))
+		return NF_ACCEPT;
+	return nat64_xlat4(nn, skb, state, pool);
+}
+
 static const struct nf_hook_ops nat64_hook_ops[] = {
 	{
 		.hook = nat64_in6,
@@ -397,32 +423,52 @@ static const struct nf_hook_ops nat64_hook_ops[] = {
 	},
 };
 
-/* Fragments are reassembled (nf_defrag, priority -400) before the hooks. */
-int nat64_hooks_register(struct net *net)
+/*
+ * Fragments are reassembled (nf_defrag, priority -400) before the hooks.
+ * The namespace's own copy of the hooks carries @nn as their priv, so that
+ * a packet finds its instance without a per-net lookup.
+ */
+int nat64_hooks_register(struct nat64_net *nn)
 {
+	struct net *net = nn->net;
+	struct nf_hook_ops *ops;
+	unsigned int i;
 	int err;
 
+	ops = kmemdup(nat64_hook_ops, sizeof(nat64_hook_ops), GFP_KERNEL);
+	if (!ops)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(nat64_hook_ops); i++)
+		ops[i].priv = nn;
 	err = nf_defrag_ipv4_enable(net);
 	if (err)
-		return err;
+		goto err_v4;
 	err = nf_defrag_ipv6_enable(net);
 	if (err)
 		goto err_v6;
-	err = nf_register_net_hooks(net, nat64_hook_ops, ARRAY_SIZE(nat64_hook_ops));
+	err = nf_register_net_hooks(net, ops, ARRAY_SIZE(nat64_hook_ops));
 	if (err)
 		goto err_hooks;
+	nn->hook_ops = ops;
 	return 0;
 
 err_hooks:
 	nf_defrag_ipv6_disable(net);
 err_v6:
 	nf_defrag_ipv4_disable(net);
+err_v4:
+	kfree(ops);
 	return err;
 }
 
-void nat64_hooks_unregister(struct net *net)
+/* Returns once no packet is in the hooks. */
+void nat64_hooks_unregister(struct nat64_net *nn)
 {
-	nf_unregister_net_hooks(net, nat64_hook_ops, ARRAY_SIZE(nat64_hook_ops));
+	struct net *net = nn->net;
+
+	nf_unregister_net_hooks(net, nn->hook_ops, ARRAY_SIZE(nat64_hook_ops));
 	nf_defrag_ipv6_disable(net);
 	nf_defrag_ipv4_disable(net);
+	kfree(nn->hook_ops);
+	nn->hook_ops = NULL;
 }

@@ -10,14 +10,9 @@ unsigned int nat64_net_id __read_mostly;
 /* Register the hooks of @nn's namespace when it is first configured. */
 int nat64_instance_hooks(struct nat64_net *nn)
 {
-	int err;
-
-	if (nn->hooks_on)
+	if (nn->hook_ops)
 		return 0;
-	err = nat64_hooks_register(nn->net);
-	if (!err)
-		nn->hooks_on = true;
-	return err;
+	return nat64_hooks_register(nn);
 }
 
 /* One session for each 16 KiB of memory, as conntrack sizes its table. */
@@ -57,8 +52,8 @@ static void __net_exit nat64_net_exit(struct net *net)
 {
 	struct nat64_net *nn = nat64_pernet(net);
 
-	if (nn->hooks_on)
-		nat64_hooks_unregister(net);	/* waits for packets in the hooks */
+	if (nn->hook_ops)
+		nat64_hooks_unregister(nn);	/* waits for packets in the hooks */
 	nat64_state_exit(nn);
 	kfree(rcu_dereference_protected(nn->prefixes, true));
 	kfree(rcu_dereference_protected(nn->pool4, true));

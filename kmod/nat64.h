@@ -175,7 +175,7 @@ struct nat64_net {
 	struct delayed_work gc_work;
 	struct rhashtable_iter gc_iter;
 	bool gc_walking;
-	bool hooks_on;
+	struct nf_hook_ops *hook_ops;	/* registered hooks, NULL before */
 };
 
 extern unsigned int nat64_net_id;
@@ -286,8 +286,8 @@ int nat64_err4(struct nat64_net *nn, struct sk_buff *skb, const struct nat64_pkt
 	       const struct nat64_pool4 *pool);
 
 /* hooks.c */
-int nat64_hooks_register(struct net *net);
-void nat64_hooks_unregister(struct net *net);
+int nat64_hooks_register(struct nat64_net *nn);
+void nat64_hooks_unregister(struct nat64_net *nn);
 /* IPv4 SYNs held for a simultaneous open (RFC 6146 3.5.2.2) */
 void nat64_syn_match(struct nat64_net *nn, const struct nat64_skey4 *k);
 void nat64_syn_expire(struct nat64_net *nn, bool all);

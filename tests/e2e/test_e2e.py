@@ -931,6 +931,56 @@ def t_rp_filter():
         return "rp_filter 0: reply %r" % data
 
 
+def t_ipv6_disabled_ipv4_side():
+    """IPv6 disabled on the IPv4 uplink (disable_ipv6=1, usual on an edge
+    router): what is translated 4->6 arrives, for IPv6, on that interface and
+    is still forwarded: replies, an IPv4-initiated flow to a static binding,
+    an ICMPv4 error, and the time exceeded IPv6 forwarding sends about TTL 1."""
+    sysctl("net.ipv6.conf.to_s4.disable_ipv6", 1)
+    srv = TcpSink("c6", "::", 81, socket.AF_INET6)
+    try:
+        addrs = run("ip", "-n", "xlat", "-6", "addr", "show", "dev", "to_s4").stdout
+        if "inet6" in addrs:
+            return "to_s4 kept IPv6 addresses: %s" % addrs
+        a = counter("xlat_4to6")
+        try:
+            data, _, _ = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"v6off",
+                                   src=("::", 44100))
+        except socket.timeout:
+            return "udp reply lost, xlat_4to6 +%d" % (counter("xlat_4to6") - a)
+        if data != b"v6off" or counter("xlat_4to6") - a < 1:
+            return "udp reply %r, xlat_4to6 +%d" % (data, counter("xlat_4to6") - a)
+        ctl_ok("bib", "add", "tcp", "[%s]:81" % C6, "%s:81" % POOL)
+        try:
+            ok, _ = tcp_send("s4", socket.AF_INET, POOL, 81, 200000)
+        finally:
+            ctl_ok("bib", "del", "tcp", "[%s]:81" % C6)
+        if not ok or srv.peers[-1][0] != S4_6:
+            return "ipv4-initiated tcp: ok %s, server saw %s" % (ok, srv.peers[-1:])
+        with netns("c6"):
+            u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        try:
+            u.settimeout(3)
+            u.connect((S4_6, 5999))
+            u.send(b"closed")
+            u.recv(100)
+            return "udp to a closed port: answered"
+        except ConnectionRefusedError:
+            pass
+        except socket.timeout:
+            return "udp to a closed port: no port unreachable"
+        finally:
+            u.close()
+        port4 = [x for x in sessions("udp") if x["port6"] == 44100][0]["port4"]
+        f = capture("s4", "eth0", is_icmp4(11), lambda: four_to_six(
+            UDP(sport=5000, dport=port4) / b"ttl1", lambda p: False, ttl=1, wait=0.1))
+        if f is None:
+            return "TTL 1: no time exceeded"
+    finally:
+        srv.close()
+        sysctl("net.ipv6.conf.to_s4.disable_ipv6", 0)
+
+
 def martian_src():
     """The kernel's in_martian_src count (/proc/net/stat/rt_cache, all CPUs)."""
     with open("/proc/net/stat/rt_cache") as f:
@@ -1288,6 +1338,7 @@ def main():
         ("pool4 of four ports: further flows refused and counted", t_pool_exhausted),
         ("rp_filter on the ipv6 side: 2 without ipv4 address and 1 refuse, counted", t_rp_filter),
         ("pool4 on the translator's own address: accept_local, own sockets", t_pool4_own_address),
+        ("ipv6 disabled on the ipv4 side: 4->6 still forwarded", t_ipv6_disabled_ipv4_side),
         ("session dump of 3000 entries across messages, then flush", t_big_dump),
         ("address-dependent-filtering on/off", t_adf),
         ("ipv4 syn without binding held 6 s, then port unreachable", t_syn_held),
