@@ -125,6 +125,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
 	each "$CONTENDERS" est64 est64
 	each "$CONTENDERS" est46
 	each "$CONTENDERS" est46_fwd6	# plain only: IPv6 forwarding s4 -> c6
+	each "$CONTENDERS" native64	# IPv6 forwarding c6 -> s4, not translated
 	# the same on one CPU (no RPS): pktgen and xlat share CPU 0
 	each "$CONTENDERS" mode inline
 	each "$CONTENDERS" est64 est64_1cpu

@@ -515,6 +515,15 @@ est46() { # [metric]
 	result "${1:-est46}" "$C" "$M_PPS" "$M_INFO"
 }
 
+# Native IPv6 forwarding c6 -> s4 ([2001:db8:4::2], not to the prefix)
+# through every contender's xlat, the translator configured: what its hooks
+# cost the traffic that is not its own (plain: the same path, no hooks).
+native64() {
+	pg6 "$PLAIN6_S4" 1000 1004 9 9 || return 1
+	measure "$NS_C6" "$C6_IF" "$NS_S4" "$S4_IF"
+	result native64 "$C" "$M_PPS" "$M_INFO"
+}
+
 # The IPv6 limit of the 4->6 direction: plain IPv6 forwarding s4 -> c6
 # (80-byte frames, the size the 4->6 packets have after translation), for
 # the ratio of est46 to IPv6 forwarding (est46's own baseline is IPv4

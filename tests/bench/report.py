@@ -24,6 +24,7 @@ METRICS = {
     "est64": ("established UDP 6->4, 4 flows", "pps", True),
     "est46": ("established UDP 4->6, 4 flows", "pps", True),
     "est46_fwd6": ("  plain IPv6 forwarding s4->c6", "pps", True),
+    "native64": ("native IPv6 fwd c6->s4, not translated", "pps", True),
     "est64_1cpu": ("established 6->4, one CPU (no RPS)", "pps", True),
     "est46_1cpu": ("established 4->6, one CPU (no RPS)", "pps", True),
     "new": ("new sessions 6->4 (1 per packet)", "sess/s", True),
@@ -111,6 +112,7 @@ SMOKE_CASES = [(m, c) for m in ("est64", "est46", "est64_1cpu", "est46_1cpu")
     [(m, c) for m in ("new", "mem_new", "est64@10", "est64@1000", "mem_slab@1000",
                       "mem_total@1000") for c in ("ours", "jool")] + \
     [("est46_fwd6", "plain")] + \
+    [("native64", c) for c in CONTENDERS] + \
     [("tcp_off", c) for c in CONTENDERS] + [("tcp_on", c) for c in ("plain", "ours")]
 
 
