@@ -336,6 +336,15 @@ static noinline unsigned int nat64_xlat4(struct nat64_net *nn, struct sk_buff *s
 				if (!err)
 					return NF_STOLEN;
 			}
+			/*
+			 * An echo no binding holds, to a pool4 address the box
+			 * owns: the box's own ping or a ping of the box (its
+			 * stack answers, or drops it silently as RFC 6146 would).
+			 */
+			if (p.l4.proto == IPPROTO_ICMP && err == NAT64_STAT_DROP_NO_BIB &&
+			    inet_addr_type_dev_table(state->net, state->in ?: state->out,
+						     p.daddr) == RTN_LOCAL)
+				return NF_ACCEPT;
 			goto drop;
 		}
 	}

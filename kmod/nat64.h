@@ -263,6 +263,8 @@ void nat64_state_flush(struct nat64_net *nn,
 /* sub.c: subscribers (sessions per IPv6 host prefix); under nn->lock */
 int nat64_subs_init(struct nat64_net *nn);
 void nat64_subs_exit(struct nat64_net *nn);
+void nat64_sub_key(const struct nat64_net *nn, const struct in6_addr *a,
+		   struct in6_addr *key);
 struct nat64_sub *nat64_sub_find(struct nat64_net *nn, const struct in6_addr *a);
 struct nat64_sub *nat64_sub_get(struct nat64_net *nn, const struct in6_addr *a,
 				bool limit, int *reason);

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Choice of pool4 transport addresses for new bindings (RFC 6056 algorithm 3 style). */
+/*
+ * Choice of pool4 transport addresses for new bindings: the subscriber's
+ * address (paired pooling, RFC 4787 REQ-2, RFC 6888 REQ-2), a port from a
+ * keyed hash of the flow (RFC 6056 algorithm 3 style).
+ */
 
 #include "xlat.h"
 
@@ -35,25 +39,41 @@ static u64 nat64_space(const struct nat64_pool4_entry *e, unsigned int n, u8 pro
 	return total;
 }
 
+/*
+ * The ports a binding for IPv6 source port @sport takes: the source port's
+ * range (0-1023 or 1024-65535) when the pool has any there, else all. ICMP
+ * identifiers are not split. Returns the candidates (address, port) in it.
+ */
+static u64 nat64_range(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+		       u16 sport, u16 *lo, u16 *hi)
+{
+	u64 total;
+
+	*lo = 0;
+	*hi = 0xffff;
+	if (proto != IPPROTO_ICMP) {
+		*lo = sport < 1024 ? 0 : 1024;
+		*hi = sport < 1024 ? 1023 : 0xffff;
+	}
+	total = nat64_space(e, n, proto, *lo, *hi);
+	if (!total) {
+		*lo = 0;
+		*hi = 0xffff;
+		total = nat64_space(e, n, proto, *lo, *hi);
+	}
+	return total;
+}
+
 bool nat64_port_pick(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
 		     u16 sport, u32 hash, u32 attempt, __be32 *addr, u16 *port)
 {
-	u16 lo = 0, hi = 0xffff, first;
+	u16 lo, hi, first;
 	unsigned int i;
 	u64 total, idx;
 
-	if (proto != IPPROTO_ICMP) {
-		lo = sport < 1024 ? 0 : 1024;
-		hi = sport < 1024 ? 1023 : 0xffff;
-	}
-	total = nat64_space(e, n, proto, lo, hi);
-	if (!total) {
-		lo = 0;
-		hi = 0xffff;
-		total = nat64_space(e, n, proto, lo, hi);
-		if (!total)
-			return false;
-	}
+	total = nat64_range(e, n, proto, sport, &lo, &hi);
+	if (!total)
+		return false;
 	idx = ((u64)hash + attempt) % total;
 	for (i = 0; i < n; i++) {
 		u32 np, na;
@@ -71,6 +91,41 @@ bool nat64_port_pick(const struct nat64_pool4_entry *e, unsigned int n, u8 proto
 			return true;
 		}
 		idx -= span;
+	}
+	return false;
+}
+
+bool nat64_port_pick_paired(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+			    u16 sport, u32 sub_hash, u32 hash, u32 attempt,
+			    __be32 *addr, u16 *port)
+{
+	u64 naddr = 0, k;
+	u16 lo, hi, first;
+	unsigned int i;
+	u32 np;
+
+	if (attempt >= NAT64_PAIRED_PROBES)
+		return nat64_port_pick(e, n, proto, sport, hash, attempt - NAT64_PAIRED_PROBES,
+				       addr, port);
+	if (!nat64_range(e, n, proto, sport, &lo, &hi))
+		return false;
+	/* the subscriber's address: its hash over the addresses with ports in range */
+	for (i = 0; i < n; i++)
+		if (e[i].proto == proto && nat64_entry_ports(&e[i], lo, hi, &first))
+			naddr += nat64_entry_naddr(&e[i]);
+	k = sub_hash % naddr;
+	for (i = 0; i < n; i++) {
+		if (e[i].proto != proto)
+			continue;
+		np = nat64_entry_ports(&e[i], lo, hi, &first);
+		if (!np)
+			continue;
+		if (k < nat64_entry_naddr(&e[i])) {
+			*addr = htonl(ntohl(e[i].addr) + (u32)k);
+			*port = first + (u16)(((u64)hash + attempt) % np);
+			return true;
+		}
+		k -= nat64_entry_naddr(&e[i]);
 	}
 	return false;
 }

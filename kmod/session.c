@@ -279,8 +279,9 @@ static struct nat64_bib *nat64_bib_create(struct nat64_net *nn,
 {
 	const struct nat64_pool4 *pool = rcu_dereference(nn->pool4);
 	struct nat64_bkey4 k4 = { .proto = k6->proto };
+	struct in6_addr sub;
 	struct nat64_bib *b;
-	u32 hash, i;
+	u32 hash, sub_hash, i;
 	u16 port;
 
 	if (!pool) {
@@ -288,13 +289,15 @@ static struct nat64_bib *nat64_bib_create(struct nat64_net *nn,
 		return NULL;
 	}
 	hash = siphash(k6, sizeof(*k6), &nn->port_key);
+	nat64_sub_key(nn, &k6->addr, &sub);
+	sub_hash = siphash(&sub, sizeof(sub), &nn->port_key);
 	for (i = 0; ; i++) {
 		if (i == NAT64_PORT_PROBES) {
 			*reason = NAT64_STAT_DROP_POOL4_EXHAUSTED;
 			return NULL;
 		}
-		if (!nat64_port_pick(pool->e, pool->n, k6->proto, ntohs(k6->port),
-				     hash, i, &k4.addr, &port)) {
+		if (!nat64_port_pick_paired(pool->e, pool->n, k6->proto, ntohs(k6->port),
+					    sub_hash, hash, i, &k4.addr, &port)) {
 			*reason = NAT64_STAT_DROP_NO_POOL4;
 			return NULL;
 		}
@@ -315,6 +318,14 @@ static struct nat64_bib *nat64_bib_create(struct nat64_net *nn,
 		return NULL;
 	}
 	nat64_stat_inc(nn, BIB_CREATED);
+	if (i >= NAT64_PAIRED_PROBES) {
+		__be32 paired;
+
+		if (nat64_port_pick_paired(pool->e, pool->n, k6->proto, ntohs(k6->port),
+					   sub_hash, hash, 0, &paired, &port) &&
+		    paired != k4.addr)
+			nat64_stat_inc(nn, BIB_UNPAIRED);
+	}
 	return b;
 }
 

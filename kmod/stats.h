@@ -10,6 +10,8 @@
 	X(XLAT_6TO4, "xlat_6to4", "IPv6 packets translated to IPv4")		\
 	X(XLAT_4TO6, "xlat_4to6", "IPv4 packets translated to IPv6")		\
 	X(BIB_CREATED, "bib_created", "dynamic bindings created")		\
+	X(BIB_UNPAIRED, "bib_unpaired",						\
+	  "dynamic bindings not on their subscriber's pool4 address, its ports near the flow's being taken (RFC 4787 REQ-2)") \
 	X(SESSION_CREATED, "session_created", "sessions created")		\
 	X(SESSION_EXPIRED, "session_expired", "sessions removed by expiry")	\
 	X(DROP_TRUNCATED6, "drop_truncated6",					\

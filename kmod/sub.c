@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Subscribers (RFC 6888 REQ-4): sessions counted per IPv6 host address cut
- * to cfg.sub_plen, for max-sessions-per-subscriber. Under nn->lock.
+ * to cfg.sub_plen, for max-sessions-per-subscriber. Under nn->lock. The
+ * same cut picks the subscriber's pool4 address (ports.c, REQ-2).
  */
 
 #include <linux/slab.h>
@@ -15,8 +16,8 @@ static const struct rhashtable_params nat64_sub_params = {
 };
 
 /* The subscriber of IPv6 host @a: its address cut to cfg.sub_plen. */
-static void nat64_sub_key(const struct nat64_net *nn, const struct in6_addr *a,
-			  struct in6_addr *key)
+void nat64_sub_key(const struct nat64_net *nn, const struct in6_addr *a,
+		   struct in6_addr *key)
 {
 	unsigned int plen = nn->cfg.sub_plen, i;
 

@@ -163,6 +163,19 @@ struct nat64_pool4_entry {
  */
 bool nat64_port_pick(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
 		     u16 sport, u32 hash, u32 attempt, __be32 *addr, u16 *port);
+
+#define NAT64_PAIRED_PROBES	(NAT64_PORT_PROBES / 2)
+
+/*
+ * Candidate @attempt with the address paired to the subscriber (@sub_hash
+ * picks one address among those with ports in range, the same for every
+ * flow and protocol of the subscriber when the protocols share addresses);
+ * from attempt NAT64_PAIRED_PROBES on, when that address's ports near @hash
+ * are taken, nat64_port_pick()'s candidates over the whole pool.
+ */
+bool nat64_port_pick_paired(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+			    u16 sport, u32 sub_hash, u32 hash, u32 attempt,
+			    __be32 *addr, u16 *port);
 bool nat64_pool4_contains(const struct nat64_pool4_entry *e, u8 proto, __be32 addr,
 			  u16 port);
 bool nat64_pool4_overlap(const struct nat64_pool4_entry *a,

@@ -883,6 +883,71 @@ def t_pool_exhausted():
         ctl_ok("pool4", "add", POOL, "udp")
 
 
+def t_paired_pooling():
+    """pool4 of 8 addresses: every flow of a subscriber (udp from any port,
+    tcp, ping) leaves from one address; with subscriber-prefix-len 128, 8
+    hosts of one /64 spread over the pool, each on its own address for all
+    its flows (RFC 4787 REQ-2, RFC 6888 REQ-2)."""
+    pool = "203.0.113.8/29"
+    hosts = ["2001:db8:6::%x" % i for i in range(0x10, 0x18)]
+    ctl_ok("session", "flush")
+    ctl_ok("pool4", "del", POOL)
+    ctl_ok("pool4", "add", pool)
+    for h in hosts:
+        run("ip", "-n", "c6", "addr", "add", h + "/64", "dev", "eth0", "nodad", check=True)
+    try:
+        before = counter("bib_unpaired")
+        seen = set()
+        for i in range(12):
+            udp_query("c6", socket.AF_INET6, S4_6, 5000, b"pair", src=("::", 46000 + i))
+            seen.add(udp.peers[-1][0])
+        ok, _ = tcp_send("c6", socket.AF_INET6, S4_6, 8080, 100000)
+        seen.add(tcp.peers[-1][0] if ok else "tcp failed")
+        r = run("ping", "-6", "-c", "1", "-W", "3", S4_6, ns="c6")
+        seen.update(x["addr4"] for x in sessions("icmp") if x["addr6"] == C6)
+        if r.returncode or len(seen) != 1 or not next(iter(seen)).startswith("203.0.113."):
+            return "one host, 14 flows: pool4 addresses %s (ping rc %d)" % (seen, r.returncode)
+        # the other hosts of c6's /64 are the same subscriber
+        for i, h in enumerate(hosts[:3]):
+            udp_query("c6", socket.AF_INET6, S4_6, 5000, b"pair", src=(h, 46100 + i))
+            if udp.peers[-1][0] not in seen:
+                return "%s, same /64: %s, not %s" % (h, udp.peers[-1][0], seen)
+        ctl_ok("session", "flush")
+        ctl_ok("config", "set", "subscriber-prefix-len", "128")
+        per_host = {}
+        for i, h in enumerate(hosts):
+            for j in range(3):
+                udp_query("c6", socket.AF_INET6, S4_6, 5000, b"pair", src=(h, 47000 + 10 * i + j))
+                per_host.setdefault(h, set()).add(udp.peers[-1][0])
+        if any(len(v) != 1 for v in per_host.values()):
+            return "subscriber-prefix-len 128: a host on several addresses: %s" % per_host
+        used = set().union(*per_host.values())
+        if len(used) < 2:
+            return "8 subscribers all on %s" % used
+        if counter("bib_unpaired") != before:
+            return "bib_unpaired +%d" % (counter("bib_unpaired") - before)
+        # two addresses of four ports: once the subscriber's four are taken,
+        # its further bindings go to the other address, counted
+        ctl_ok("session", "flush")
+        ctl_ok("pool4", "flush")
+        ctl_ok("pool4", "add", "203.0.113.8/31", "udp", "ports", "2000-2003")
+        got = []
+        for i in range(6):
+            udp_query("c6", socket.AF_INET6, S4_6, 5000, b"full", src=("::", 46200 + i))
+            got.append(udp.peers[-1][0])
+        if len(set(got[:4])) != 1 or got[4] != got[5] or got[4] == got[0]:
+            return "pool4 2 x 4 ports, 6 flows: %s" % got
+        if counter("bib_unpaired") - before != 2:
+            return "bib_unpaired +%d, not +2" % (counter("bib_unpaired") - before)
+    finally:
+        ctl_ok("session", "flush")
+        ctl_ok("config", "set", "subscriber-prefix-len", "64")
+        ctl_ok("pool4", "flush")
+        ctl_ok("pool4", "add", POOL)
+        for h in hosts:
+            run("ip", "-n", "c6", "addr", "del", h + "/64", "dev", "eth0")
+
+
 def sysctl(key, val, ns="xlat"):
     run("sysctl", "-qw", "%s=%s" % (key, val), ns=ns, check=True)
 
@@ -937,7 +1002,7 @@ def t_ipv6_disabled_ipv4_side():
     is still forwarded: replies, an IPv4-initiated flow to a static binding,
     an ICMPv4 error, and the time exceeded IPv6 forwarding sends about TTL 1."""
     sysctl("net.ipv6.conf.to_s4.disable_ipv6", 1)
-    srv = TcpSink("c6", "::", 81, socket.AF_INET6)
+    srv = TcpSink("c6", "::", 83, socket.AF_INET6)
     try:
         addrs = run("ip", "-n", "xlat", "-6", "addr", "show", "dev", "to_s4").stdout
         if "inet6" in addrs:
@@ -945,16 +1010,16 @@ def t_ipv6_disabled_ipv4_side():
         a = counter("xlat_4to6")
         try:
             data, _, _ = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"v6off",
-                                   src=("::", 44100))
+                                   src=("::", 44300))
         except socket.timeout:
             return "udp reply lost, xlat_4to6 +%d" % (counter("xlat_4to6") - a)
         if data != b"v6off" or counter("xlat_4to6") - a < 1:
             return "udp reply %r, xlat_4to6 +%d" % (data, counter("xlat_4to6") - a)
-        ctl_ok("bib", "add", "tcp", "[%s]:81" % C6, "%s:81" % POOL)
+        ctl_ok("bib", "add", "tcp", "[%s]:83" % C6, "%s:83" % POOL)
         try:
-            ok, _ = tcp_send("s4", socket.AF_INET, POOL, 81, 200000)
+            ok, _ = tcp_send("s4", socket.AF_INET, POOL, 83, 200000)
         finally:
-            ctl_ok("bib", "del", "tcp", "[%s]:81" % C6)
+            ctl_ok("bib", "del", "tcp", "[%s]:83" % C6)
         if not ok or srv.peers[-1][0] != S4_6:
             return "ipv4-initiated tcp: ok %s, server saw %s" % (ok, srv.peers[-1:])
         with netns("c6"):
@@ -971,7 +1036,7 @@ def t_ipv6_disabled_ipv4_side():
             return "udp to a closed port: no port unreachable"
         finally:
             u.close()
-        port4 = [x for x in sessions("udp") if x["port6"] == 44100][0]["port4"]
+        port4 = [x for x in sessions("udp") if x["port6"] == 44300][0]["port4"]
         f = capture("s4", "eth0", is_icmp4(11), lambda: four_to_six(
             UDP(sport=5000, dport=port4) / b"ttl1", lambda p: False, ttl=1, wait=0.1))
         if f is None:
@@ -987,6 +1052,47 @@ def martian_src():
         rows = [ln.split() for ln in f]
     i = rows[0].index("in_martian_src")
     return sum(int(r[i], 16) for r in rows[1:])
+
+
+def own_pings(own, ident):
+    """Echoes with an identifier in pool4's ICMP range and no binding, to the
+    box's own pool4 address: s4's ping of the box is answered, the box's own
+    ping of s4 gets its reply (on a raw socket); neither is translated nor
+    counted as a drop. None, else what went wrong."""
+    a = stats()
+    tap = Tap("s4", "eth0")
+    try:
+        f = capture("s4", "eth0", lambda d: d[12:14] == b"\x08\x00" and d[23] == 1 and
+                    d[34] == 0 and d[38:40] == ident.to_bytes(2, "big"),
+                    lambda: tap.send(Ether(src=S4_MAC, dst=XLAT_MAC4) / IP(src=S4, dst=own) /
+                                     ICMP(type=8, id=ident, seq=1) / b"ping of the box"))
+    finally:
+        tap.close()
+    if f is None:
+        return "ping of the box with id %d: no echo reply" % ident
+    with netns("xlat"):
+        r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    try:
+        r.settimeout(3)
+        echo = struct.pack("!BBHHH", 8, 0, 0, ident, 2) + b"the box's own ping"
+        echo = echo[:2] + struct.pack("!H", inet_csum(echo)) + echo[4:]
+        r.sendto(echo, (S4, 0))
+        end = time.time() + 3
+        while True:
+            if time.time() > end:
+                return "the box's own ping with id %d: no reply" % ident
+            d = r.recv(2000)
+            ihl = (d[0] & 15) * 4
+            if d[ihl] == 0 and d[ihl + 4:ihl + 6] == ident.to_bytes(2, "big"):
+                break
+    except socket.timeout:
+        return "the box's own ping with id %d: no reply" % ident
+    finally:
+        r.close()
+    b = stats()
+    moved = [k for k in b if k.startswith(("xlat_", "drop_")) and b[k] != a.get(k)]
+    if moved:
+        return "pings of and by the box moved %s" % moved
 
 
 def t_pool4_own_address():
@@ -1024,6 +1130,9 @@ def t_pool4_own_address():
             srv.close()
         if not ok:
             return "tcp to the translator's own port 7000 failed"
+        err = own_pings(own, 62000)
+        if err:
+            return err
         b = stats()
         if b["xlat_6to4"] != a["xlat_6to4"] or b["xlat_4to6"] != a["xlat_4to6"]:
             return "the translator's own IPv4 traffic was translated"
@@ -1336,6 +1445,7 @@ def main():
         ("rfc 6052 3.1: well-known prefix refuses non-global ipv4", t_wkp_non_global),
         ("drop-external-tcp refuses ipv4-initiated tcp, off lets it pass", t_drop_external_tcp),
         ("pool4 of four ports: further flows refused and counted", t_pool_exhausted),
+        ("paired pooling: one pool4 address per subscriber, subscribers spread", t_paired_pooling),
         ("rp_filter on the ipv6 side: 2 without ipv4 address and 1 refuse, counted", t_rp_filter),
         ("pool4 on the translator's own address: accept_local, own sockets", t_pool4_own_address),
         ("ipv6 disabled on the ipv4 side: 4->6 still forwarded", t_ipv6_disabled_ipv4_side),

@@ -329,6 +329,85 @@ static void t_order(void)
 	end_case();
 }
 
+/*
+ * Paired pooling (RFC 4787 REQ-2, RFC 6888 REQ-2): every candidate of the
+ * paired attempts is on the subscriber's address, whatever the protocol,
+ * source port, flow hash and attempt, when the protocols share addresses.
+ */
+static void t_paired(void)
+{
+	static const u8 protos[] = { R_TCP, R_UDP, R_ICMP4 };
+	static const u16 sports[] = { 53, 1024, 40000, 65535 };
+	struct nat64_pool4_entry p[6], lo[2], one = E(R_UDP, "192.0.2.7", 32, 2000, 2009);
+	unsigned int cnt[20] = { 0 }, seen = 0, i, j, x;
+	__be32 addr, want = 0, a2;
+	u16 port, p2;
+	u32 sh, a;
+
+	for (i = 0; i < 3; i++) {
+		u16 pmin = protos[i] == R_ICMP4 ? 0 : 1024;
+
+		p[i] = E(protos[i], "203.0.113.0", 28, pmin, 65535);
+		p[3 + i] = E(protos[i], "198.51.100.0", 30, pmin, 65535);
+	}
+	begin_case("port_pick_paired: one address per subscriber for tcp, udp, icmp, any port");
+	for (sh = 0; sh < 200; sh++) {
+		for (i = 0; i < 3; i++)
+			for (j = 0; j < 4; j++)
+				for (a = 0; a < NAT64_PAIRED_PROBES; a += 7) {
+					u32 h = sh * 7919 + j * 104729 + a;
+
+					CHECK(nat64_port_pick_paired(p, 6, protos[i], sports[j], sh, h,
+								     a, &addr, &port), "none");
+					CHECK(ref_in_pool(p, 6, protos[i], host32(addr), port),
+					      "outside the pool");
+					if (!i && !j && !a)
+						want = addr;
+					CHECK(addr == want, "sub %u proto %u sport %u attempt %u: "
+					      "%#x, not %#x", sh, protos[i], sports[j], a,
+					      host32(addr), host32(want));
+				}
+		x = host32(want) >= txt4h("203.0.113.0") && host32(want) <= txt4h("203.0.113.15") ?
+		    host32(want) - txt4h("203.0.113.0") : 16 + host32(want) - txt4h("198.51.100.0");
+		if (x < 20)
+			cnt[x]++;
+	}
+	for (x = 0; x < 20; x++)
+		seen += cnt[x] == 10;
+	CHECK(seen == 20, "the 200 subscribers' addresses: %u of 20 used 10 times", seen);
+	end_case();
+
+	begin_case("port_pick_paired: the paired attempts cover the address's ports");
+	for (a = 0; a < 10; a++) {
+		CHECK(nat64_port_pick_paired(&one, 1, R_UDP, 5000, 99, 3, a, &addr, &port), "none");
+		CHECK_EQ(port, 2000 + (3 + a) % 10);
+		CHECK_EQ(host32(addr), txt4h("192.0.2.7"));
+	}
+	end_case();
+
+	begin_case("port_pick_paired: later attempts are port_pick's over the whole pool");
+	for (a = NAT64_PAIRED_PROBES; a < NAT64_PORT_PROBES; a++) {
+		CHECK(nat64_port_pick_paired(p, 6, R_TCP, 5000, 5, 1234, a, &addr, &port), "none");
+		CHECK(nat64_port_pick(p, 6, R_TCP, 5000, 1234, a - NAT64_PAIRED_PROBES, &a2, &p2),
+		      "none");
+		CHECK(addr == a2 && port == p2, "attempt %u", a);
+	}
+	end_case();
+
+	begin_case("port_pick_paired: only addresses with ports in the source port's range");
+	lo[0] = E(R_TCP, "192.0.2.16", 30, 1024, 65535);
+	lo[1] = E(R_TCP, "192.0.2.32", 32, 100, 200);
+	for (sh = 0; sh < 20; sh++) {
+		CHECK(nat64_port_pick_paired(lo, 2, R_TCP, 80, sh, sh, 0, &addr, &port), "none");
+		CHECK_EQ(host32(addr), txt4h("192.0.2.32"));
+		CHECK(port >= 100 && port <= 200, "port %u", port);
+		CHECK(nat64_port_pick_paired(lo, 2, R_TCP, 8080, sh, sh, 0, &addr, &port), "none");
+		CHECK_EQ(host32(addr), txt4h("192.0.2.16") + sh % 4);
+	}
+	CHECK_TRUE(!nat64_port_pick_paired(lo, 2, R_UDP, 80, 1, 1, 0, &addr, &port));
+	end_case();
+}
+
 static void t_contains(void)
 {
 	struct nat64_pool4_entry e30 = E(R_TCP, "192.0.2.4", 30, 1000, 2000);
@@ -417,6 +496,7 @@ int main(void)
 	t_none();
 	t_coverage();
 	t_order();
+	t_paired();
 	t_contains();
 	t_overlap();
 	return h_finish("test_ports");
