@@ -72,6 +72,18 @@ static void nat64_icmp4_reply(struct net *net, struct sk_buff *skb, u8 type, u8 
 	local_bh_enable();
 }
 
+/*
+ * An ICMP echo to a pool4 address the box owns, that no binding takes: the
+ * box's own ping or a ping of the box, for its stack (which answers, or
+ * drops silently an echo reply nobody waits for, as RFC 6146 would).
+ */
+static bool nat64_echo_for_box(const struct nf_hook_state *state, const struct nat64_pkt4 *p)
+{
+	return p->l4.proto == IPPROTO_ICMP &&
+	       inet_addr_type_dev_table(state->net, state->in ?: state->out,
+					p->daddr) == RTN_LOCAL;
+}
+
 #define NAT64_SYN_HOLD	(6 * HZ)
 
 static struct hlist_head *nat64_syn_bucket(struct nat64_net *nn,
@@ -324,6 +336,8 @@ static noinline unsigned int nat64_xlat4(struct nat64_net *nn, struct sk_buff *s
 
 			pfx = nat64_prefix_first(rcu_dereference(nn->prefixes));
 			if (pfx && nat64_prefix_is_wkp(&pfx->addr, pfx->len)) {
+				if (nat64_echo_for_box(state, &p))
+					return NF_ACCEPT;
 				err = NAT64_STAT_DROP_WKP_NON_GLOBAL;
 				goto drop;
 			}
@@ -336,14 +350,7 @@ static noinline unsigned int nat64_xlat4(struct nat64_net *nn, struct sk_buff *s
 				if (!err)
 					return NF_STOLEN;
 			}
-			/*
-			 * An echo no binding holds, to a pool4 address the box
-			 * owns: the box's own ping or a ping of the box (its
-			 * stack answers, or drops it silently as RFC 6146 would).
-			 */
-			if (p.l4.proto == IPPROTO_ICMP && err == NAT64_STAT_DROP_NO_BIB &&
-			    inet_addr_type_dev_table(state->net, state->in ?: state->out,
-						     p.daddr) == RTN_LOCAL)
+			if (err == NAT64_STAT_DROP_NO_BIB && nat64_echo_for_box(state, &p))
 				return NF_ACCEPT;
 			goto drop;
 		}
@@ -470,7 +477,11 @@ err_v4:
 	return err;
 }
 
-/* Returns once no packet is in the hooks. */
+/*
+ * No new packet enters the hooks once this returns; one already in them may
+ * still run until an RCU grace period is over (nat64_net_pre_exit). The ops
+ * are freed by the caller after it.
+ */
 void nat64_hooks_unregister(struct nat64_net *nn)
 {
 	struct net *net = nn->net;
@@ -478,6 +489,4 @@ void nat64_hooks_unregister(struct nat64_net *nn)
 	nf_unregister_net_hooks(net, nn->hook_ops, ARRAY_SIZE(nat64_hook_ops));
 	nf_defrag_ipv6_disable(net);
 	nf_defrag_ipv4_disable(net);
-	kfree(nn->hook_ops);
-	nn->hook_ops = NULL;
 }

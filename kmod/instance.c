@@ -48,12 +48,24 @@ static int __net_init nat64_net_init(struct net *net)
 	return err;
 }
 
-static void __net_exit nat64_net_exit(struct net *net)
+/*
+ * The hooks go first: a packet already in them on another CPU may go on
+ * using the instance, and the core waits for an RCU grace period between
+ * .pre_exit and .exit (namespace exit and module unload alike).
+ */
+static void __net_exit nat64_net_pre_exit(struct net *net)
 {
 	struct nat64_net *nn = nat64_pernet(net);
 
 	if (nn->hook_ops)
-		nat64_hooks_unregister(nn);	/* waits for packets in the hooks */
+		nat64_hooks_unregister(nn);
+}
+
+static void __net_exit nat64_net_exit(struct net *net)
+{
+	struct nat64_net *nn = nat64_pernet(net);
+
+	kfree(nn->hook_ops);
 	nat64_state_exit(nn);
 	kfree(rcu_dereference_protected(nn->prefixes, true));
 	kfree(rcu_dereference_protected(nn->pool4, true));
@@ -62,6 +74,7 @@ static void __net_exit nat64_net_exit(struct net *net)
 
 struct pernet_operations nat64_net_ops = {
 	.init = nat64_net_init,
+	.pre_exit = nat64_net_pre_exit,
 	.exit = nat64_net_exit,
 	.id = &nat64_net_id,
 	.size = sizeof(struct nat64_net),

@@ -95,37 +95,89 @@ bool nat64_port_pick(const struct nat64_pool4_entry *e, unsigned int n, u8 proto
 	return false;
 }
 
-bool nat64_port_pick_paired(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
-			    u16 sport, u32 sub_hash, u32 hash, u32 attempt,
-			    __be32 *addr, u16 *port)
+/* Entry @a before entry @b in ascending order of first address (ties: index). */
+static bool nat64_entry_before(const struct nat64_pool4_entry *e, unsigned int a,
+			       unsigned int b)
 {
-	u64 naddr = 0, k;
-	u16 lo, hi, first;
-	unsigned int i;
-	u32 np;
+	u32 x = ntohl(e[a].addr), y = ntohl(e[b].addr);
 
-	if (attempt >= NAT64_PAIRED_PROBES)
-		return nat64_port_pick(e, n, proto, sport, hash, attempt - NAT64_PAIRED_PROBES,
-				       addr, port);
-	if (!nat64_range(e, n, proto, sport, &lo, &hi))
-		return false;
-	/* the subscriber's address: its hash over the addresses with ports in range */
+	return x < y || (x == y && a < b);
+}
+
+bool nat64_pool4_paired_addr(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+			     u32 sub_hash, __be32 *addr)
+{
+	unsigned int i, cur = n, next;
+	u64 naddr = 0, k;
+
 	for (i = 0; i < n; i++)
-		if (e[i].proto == proto && nat64_entry_ports(&e[i], lo, hi, &first))
+		if (e[i].proto == proto)
 			naddr += nat64_entry_naddr(&e[i]);
+	if (!naddr)
+		return false;
 	k = sub_hash % naddr;
-	for (i = 0; i < n; i++) {
-		if (e[i].proto != proto)
-			continue;
-		np = nat64_entry_ports(&e[i], lo, hi, &first);
-		if (!np)
-			continue;
-		if (k < nat64_entry_naddr(&e[i])) {
-			*addr = htonl(ntohl(e[i].addr) + (u32)k);
-			*port = first + (u16)(((u64)hash + attempt) % np);
+	/* the entries in ascending address order, whatever order they came in */
+	for (;;) {
+		next = n;
+		for (i = 0; i < n; i++)
+			if (e[i].proto == proto &&
+			    (cur == n || nat64_entry_before(e, cur, i)) &&
+			    (next == n || nat64_entry_before(e, i, next)))
+				next = i;
+		if (next == n)
+			return false;	/* not reached: k < naddr */
+		cur = next;
+		if (k < nat64_entry_naddr(&e[cur])) {
+			*addr = htonl(ntohl(e[cur].addr) + (u32)k);
 			return true;
 		}
-		k -= nat64_entry_naddr(&e[i]);
+		k -= nat64_entry_naddr(&e[cur]);
+	}
+}
+
+/* Ports of @proto's entries that hold @addr, within [lo, hi]. */
+static u32 nat64_addr_ports(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+			    __be32 addr, u16 lo, u16 hi)
+{
+	u32 total = 0;
+	unsigned int i;
+	u16 first;
+
+	for (i = 0; i < n; i++)
+		if (e[i].proto == proto && nat64_pool4_contains(&e[i], proto, addr, e[i].pmin))
+			total += nat64_entry_ports(&e[i], lo, hi, &first);
+	return total;
+}
+
+bool nat64_port_pick_on(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+			__be32 addr, u16 sport, u32 hash, u32 attempt, u16 *port)
+{
+	u16 lo = 0, hi = 0xffff, first;
+	unsigned int i;
+	u32 total, idx, np;
+
+	if (proto != IPPROTO_ICMP) {
+		lo = sport < 1024 ? 0 : 1024;
+		hi = sport < 1024 ? 1023 : 0xffff;
+	}
+	total = nat64_addr_ports(e, n, proto, addr, lo, hi);
+	if (!total) {
+		lo = 0;
+		hi = 0xffff;
+		total = nat64_addr_ports(e, n, proto, addr, lo, hi);
+		if (!total)
+			return false;
+	}
+	idx = (u32)(((u64)hash + attempt) % total);
+	for (i = 0; i < n; i++) {
+		if (e[i].proto != proto || !nat64_pool4_contains(&e[i], proto, addr, e[i].pmin))
+			continue;
+		np = nat64_entry_ports(&e[i], lo, hi, &first);
+		if (idx < np) {
+			*port = first + (u16)idx;
+			return true;
+		}
+		idx -= np;
 	}
 	return false;
 }

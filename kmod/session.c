@@ -273,31 +273,48 @@ static int nat64_bib_insert(struct nat64_net *nn, struct nat64_bib *b)
 	return 0;
 }
 
-/* A new dynamic binding for @k6, its port chosen from pool4; under nn->lock. */
+/*
+ * A new dynamic binding for @k6, under nn->lock: on its subscriber's pool4
+ * address (paired pooling), a port chosen by a keyed hash of the flow;
+ * elsewhere in the pool only when that address's ports near it are taken.
+ */
 static struct nat64_bib *nat64_bib_create(struct nat64_net *nn,
 					  const struct nat64_bkey6 *k6, int *reason)
 {
 	const struct nat64_pool4 *pool = rcu_dereference(nn->pool4);
 	struct nat64_bkey4 k4 = { .proto = k6->proto };
+	u16 sport = ntohs(k6->port), port;
 	struct in6_addr sub;
 	struct nat64_bib *b;
-	u32 hash, sub_hash, i;
-	u16 port;
+	__be32 paired;
+	u32 hash, i;
+	bool ok;
 
 	if (!pool) {
 		*reason = NAT64_STAT_DROP_NO_POOL4;
 		return NULL;
 	}
-	hash = siphash(k6, sizeof(*k6), &nn->port_key);
 	nat64_sub_key(nn, &k6->addr, &sub);
-	sub_hash = siphash(&sub, sizeof(sub), &nn->port_key);
+	if (!nat64_pool4_paired_addr(pool->e, pool->n, k6->proto,
+				     siphash(&sub, sizeof(sub), &nn->port_key), &paired)) {
+		*reason = NAT64_STAT_DROP_NO_POOL4;
+		return NULL;
+	}
+	hash = siphash(k6, sizeof(*k6), &nn->port_key);
 	for (i = 0; ; i++) {
 		if (i == NAT64_PORT_PROBES) {
 			*reason = NAT64_STAT_DROP_POOL4_EXHAUSTED;
 			return NULL;
 		}
-		if (!nat64_port_pick_paired(pool->e, pool->n, k6->proto, ntohs(k6->port),
-					    sub_hash, hash, i, &k4.addr, &port)) {
+		if (i < NAT64_PAIRED_PROBES) {
+			k4.addr = paired;
+			ok = nat64_port_pick_on(pool->e, pool->n, k6->proto, paired, sport,
+						hash, i, &port);
+		} else {
+			ok = nat64_port_pick(pool->e, pool->n, k6->proto, sport, hash,
+					     i - NAT64_PAIRED_PROBES, &k4.addr, &port);
+		}
+		if (!ok) {
 			*reason = NAT64_STAT_DROP_NO_POOL4;
 			return NULL;
 		}
@@ -318,14 +335,8 @@ static struct nat64_bib *nat64_bib_create(struct nat64_net *nn,
 		return NULL;
 	}
 	nat64_stat_inc(nn, BIB_CREATED);
-	if (i >= NAT64_PAIRED_PROBES) {
-		__be32 paired;
-
-		if (nat64_port_pick_paired(pool->e, pool->n, k6->proto, ntohs(k6->port),
-					   sub_hash, hash, 0, &paired, &port) &&
-		    paired != k4.addr)
-			nat64_stat_inc(nn, BIB_UNPAIRED);
-	}
+	if (k4.addr != paired)
+		nat64_stat_inc(nn, BIB_UNPAIRED);
 	return b;
 }
 

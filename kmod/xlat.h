@@ -167,15 +167,20 @@ bool nat64_port_pick(const struct nat64_pool4_entry *e, unsigned int n, u8 proto
 #define NAT64_PAIRED_PROBES	(NAT64_PORT_PROBES / 2)
 
 /*
- * Candidate @attempt with the address paired to the subscriber (@sub_hash
- * picks one address among those with ports in range, the same for every
- * flow and protocol of the subscriber when the protocols share addresses);
- * from attempt NAT64_PAIRED_PROBES on, when that address's ports near @hash
- * are taken, nat64_port_pick()'s candidates over the whole pool.
+ * Paired pooling: the pool4 address of a subscriber whose hash is
+ * @sub_hash, among @proto's addresses taken in ascending order (so the same
+ * for every protocol that has the same addresses, whatever the order they
+ * were added in). False when the pool has nothing for @proto.
  */
-bool nat64_port_pick_paired(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
-			    u16 sport, u32 sub_hash, u32 hash, u32 attempt,
-			    __be32 *addr, u16 *port);
+bool nat64_pool4_paired_addr(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+			     u32 sub_hash, __be32 *addr);
+/*
+ * Candidate port @attempt on @addr: @hash over the ports of @proto's entries
+ * holding @addr, in the source port's range when @addr has ports there.
+ * False when @addr has none for @proto.
+ */
+bool nat64_port_pick_on(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+			__be32 addr, u16 sport, u32 hash, u32 attempt, u16 *port);
 bool nat64_pool4_contains(const struct nat64_pool4_entry *e, u8 proto, __be32 addr,
 			  u16 port);
 bool nat64_pool4_overlap(const struct nat64_pool4_entry *a,

@@ -1133,6 +1133,15 @@ def t_pool4_own_address():
         err = own_pings(own, 62000)
         if err:
             return err
+        # the same with wkp-global-only: s4's 192.0.2.2 is not global, but
+        # pings between it and the box are the box's business
+        ctl_ok("config", "set", "wkp-global-only", "1")
+        try:
+            err = own_pings(own, 62001)
+        finally:
+            ctl_ok("config", "set", "wkp-global-only", "0")
+        if err:
+            return "wkp-global-only 1: " + err
         b = stats()
         if b["xlat_6to4"] != a["xlat_6to4"] or b["xlat_4to6"] != a["xlat_4to6"]:
             return "the translator's own IPv4 traffic was translated"

@@ -330,18 +330,19 @@ static void t_order(void)
 }
 
 /*
- * Paired pooling (RFC 4787 REQ-2, RFC 6888 REQ-2): every candidate of the
- * paired attempts is on the subscriber's address, whatever the protocol,
- * source port, flow hash and attempt, when the protocols share addresses.
+ * Paired pooling (RFC 4787 REQ-2, RFC 6888 REQ-2): one address per
+ * subscriber whatever the protocol (when the protocols have the same
+ * addresses, added in any order), subscribers spread over the pool; the
+ * ports of a candidate are the ports of that address.
  */
 static void t_paired(void)
 {
 	static const u8 protos[] = { R_TCP, R_UDP, R_ICMP4 };
 	static const u16 sports[] = { 53, 1024, 40000, 65535 };
-	struct nat64_pool4_entry p[6], lo[2], one = E(R_UDP, "192.0.2.7", 32, 2000, 2009);
+	struct nat64_pool4_entry p[6], q[6], two[2], one = E(R_UDP, "192.0.2.7", 32, 2000, 2009);
 	unsigned int cnt[20] = { 0 }, seen = 0, i, j, x;
-	__be32 addr, want = 0, a2;
-	u16 port, p2;
+	__be32 addr, a2;
+	u16 port;
 	u32 sh, a;
 
 	for (i = 0; i < 3; i++) {
@@ -350,25 +351,28 @@ static void t_paired(void)
 		p[i] = E(protos[i], "203.0.113.0", 28, pmin, 65535);
 		p[3 + i] = E(protos[i], "198.51.100.0", 30, pmin, 65535);
 	}
-	begin_case("port_pick_paired: one address per subscriber for tcp, udp, icmp, any port");
+	/* the same pool added in another order: udp first, the /30 before the /28 */
+	q[0] = p[4];
+	q[1] = p[1];
+	q[2] = p[3];
+	q[3] = p[5];
+	q[4] = p[0];
+	q[5] = p[2];
+	begin_case("paired_addr: one address per subscriber for tcp, udp, icmp, any entry order");
 	for (sh = 0; sh < 200; sh++) {
-		for (i = 0; i < 3; i++)
-			for (j = 0; j < 4; j++)
-				for (a = 0; a < NAT64_PAIRED_PROBES; a += 7) {
-					u32 h = sh * 7919 + j * 104729 + a;
+		__be32 want;
 
-					CHECK(nat64_port_pick_paired(p, 6, protos[i], sports[j], sh, h,
-								     a, &addr, &port), "none");
-					CHECK(ref_in_pool(p, 6, protos[i], host32(addr), port),
-					      "outside the pool");
-					if (!i && !j && !a)
-						want = addr;
-					CHECK(addr == want, "sub %u proto %u sport %u attempt %u: "
-					      "%#x, not %#x", sh, protos[i], sports[j], a,
-					      host32(addr), host32(want));
-				}
-		x = host32(want) >= txt4h("203.0.113.0") && host32(want) <= txt4h("203.0.113.15") ?
-		    host32(want) - txt4h("203.0.113.0") : 16 + host32(want) - txt4h("198.51.100.0");
+		CHECK(nat64_pool4_paired_addr(p, 6, R_TCP, sh, &want), "none");
+		for (i = 0; i < 3; i++) {
+			CHECK(nat64_pool4_paired_addr(p, 6, protos[i], sh, &addr), "none");
+			CHECK(nat64_pool4_paired_addr(q, 6, protos[i], sh, &a2), "none");
+			CHECK(addr == want && a2 == want, "sub %u proto %u: %#x, %#x, not %#x", sh,
+			      protos[i], host32(addr), host32(a2), host32(want));
+		}
+		/* ascending order: the /30's four addresses first */
+		x = host32(want) - (host32(want) >= txt4h("203.0.113.0") ?
+				    txt4h("203.0.113.0") - 4 : txt4h("198.51.100.0"));
+		CHECK(x == sh % 20, "sub %u: address %#x is number %u", sh, host32(want), x);
 		if (x < 20)
 			cnt[x]++;
 	}
@@ -377,34 +381,41 @@ static void t_paired(void)
 	CHECK(seen == 20, "the 200 subscribers' addresses: %u of 20 used 10 times", seen);
 	end_case();
 
-	begin_case("port_pick_paired: the paired attempts cover the address's ports");
-	for (a = 0; a < 10; a++) {
-		CHECK(nat64_port_pick_paired(&one, 1, R_UDP, 5000, 99, 3, a, &addr, &port), "none");
-		CHECK_EQ(port, 2000 + (3 + a) % 10);
-		CHECK_EQ(host32(addr), txt4h("192.0.2.7"));
-	}
-	end_case();
-
-	begin_case("port_pick_paired: later attempts are port_pick's over the whole pool");
-	for (a = NAT64_PAIRED_PROBES; a < NAT64_PORT_PROBES; a++) {
-		CHECK(nat64_port_pick_paired(p, 6, R_TCP, 5000, 5, 1234, a, &addr, &port), "none");
-		CHECK(nat64_port_pick(p, 6, R_TCP, 5000, 1234, a - NAT64_PAIRED_PROBES, &a2, &p2),
-		      "none");
-		CHECK(addr == a2 && port == p2, "attempt %u", a);
-	}
-	end_case();
-
-	begin_case("port_pick_paired: only addresses with ports in the source port's range");
-	lo[0] = E(R_TCP, "192.0.2.16", 30, 1024, 65535);
-	lo[1] = E(R_TCP, "192.0.2.32", 32, 100, 200);
+	begin_case("port_pick_on: ports of that address, in the source port's range");
 	for (sh = 0; sh < 20; sh++) {
-		CHECK(nat64_port_pick_paired(lo, 2, R_TCP, 80, sh, sh, 0, &addr, &port), "none");
-		CHECK_EQ(host32(addr), txt4h("192.0.2.32"));
-		CHECK(port >= 100 && port <= 200, "port %u", port);
-		CHECK(nat64_port_pick_paired(lo, 2, R_TCP, 8080, sh, sh, 0, &addr, &port), "none");
-		CHECK_EQ(host32(addr), txt4h("192.0.2.16") + sh % 4);
+		CHECK(nat64_pool4_paired_addr(p, 6, R_UDP, sh, &addr), "none");
+		for (j = 0; j < 4; j++)
+			for (a = 0; a < NAT64_PAIRED_PROBES; a += 9) {
+				CHECK(nat64_port_pick_on(p, 6, R_UDP, addr, sports[j], sh * 31 + j, a,
+							 &port), "none");
+				CHECK(ref_in_pool(p, 6, R_UDP, host32(addr), port), "outside the pool");
+				CHECK(port >= 1024, "port %u", port);
+			}
 	}
-	CHECK_TRUE(!nat64_port_pick_paired(lo, 2, R_UDP, 80, 1, 1, 0, &addr, &port));
+	two[0] = E(R_TCP, "192.0.2.16", 30, 1024, 65535);
+	two[1] = E(R_TCP, "192.0.2.17", 32, 100, 200);	/* .17 has both ranges */
+	txt4("192.0.2.17", &addr);
+	for (a = 0; a < 300; a++) {
+		CHECK(nat64_port_pick_on(two, 2, R_TCP, addr, 80, 7, a, &port), "none");
+		CHECK(port >= 100 && port <= 200, "sport 80 on .17: %u", port);
+		CHECK(nat64_port_pick_on(two, 2, R_TCP, addr, 8080, 7, a, &port), "none");
+		CHECK(port >= 1024, "sport 8080 on .17: %u", port);
+	}
+	txt4("192.0.2.18", &addr);	/* no low ports: the whole range */
+	CHECK(nat64_port_pick_on(two, 2, R_TCP, addr, 80, 7, 0, &port), "none");
+	CHECK(port >= 1024, "sport 80 on .18: %u", port);
+	CHECK_TRUE(!nat64_port_pick_on(two, 2, R_UDP, addr, 80, 7, 0, &port));
+	txt4("192.0.2.20", &addr);
+	CHECK_TRUE(!nat64_port_pick_on(two, 2, R_TCP, addr, 80, 7, 0, &port));
+	CHECK_TRUE(!nat64_pool4_paired_addr(two, 2, R_UDP, 1, &addr));
+	end_case();
+
+	begin_case("port_pick_on: consecutive attempts cover the address's ports");
+	txt4("192.0.2.7", &addr);
+	for (a = 0; a < 10; a++) {
+		CHECK(nat64_port_pick_on(&one, 1, R_UDP, addr, 5000, 3, a, &port), "none");
+		CHECK_EQ(port, 2000 + (3 + a) % 10);
+	}
 	end_case();
 }
 
