@@ -22,17 +22,28 @@ modprobe -a veth pktgen sch_ingress cls_flower act_gact nf_conntrack nf_defrag_i
 C=ours
 bench_topo_up ours || { echo "ab: topology"; exit 1; }
 use ours
+renamed() { # A|B FUNCTION: run a lib.sh measurement, its metrics suffixed _A|_B
+	local n0
+	n0=$(wc -l <"$RAW")
+	"$2"
+	sed -i "$((n0 + 1)),\$ s/^\([a-z_0-9]*\)\t/\1_$1\t/" "$RAW"
+}
 run() { # A|B
 	rmmod nat64 2>/dev/null
 	insmod "$BIN/${1,,}.ko" || { echo "ab: insmod $1"; return 1; }
 	ours_up || { echo "ab: configure $1"; return 1; }
 	mode pktgen
-	est64 "est64_$1"
-	est46 "est46_$1"
-	mode inline
-	est64 "est64_1cpu_$1"
-	est46 "est46_1cpu_$1"
-	mode pktgen
+	if [ "${AB_EST:-1}" = 1 ]; then
+		est64 "est64_$1"
+		est46 "est46_$1"
+		mode inline
+		est64 "est64_1cpu_$1"
+		est46 "est46_1cpu_$1"
+		mode pktgen
+	fi
+	if [ "${AB_NATIVE:-0}" = 1 ]; then	# IPv6 forwarding not to the prefix
+		renamed "$1" native64
+	fi
 	if [ -n "${AB_SCALE:-}" ]; then	# established over AB_SCALE idle sessions
 		scale_start
 		scale_to "$AB_SCALE"
@@ -43,14 +54,15 @@ run() { # A|B
 	if [ "${AB_NEW:-0}" = 1 ]; then	# new sessions too, from an empty table
 		ours_flush
 		sleep 1
-		local n0
-		n0=$(wc -l <"$RAW")
-		newsess
-		sed -i "$((n0 + 1)),\$ s/^\([a-z_]*\)\t/\1_$1\t/" "$RAW"
+		renamed "$1" newsess
 	fi
 }
 for ROUND in $(seq 1 "$ROUNDS"); do
 	if [ $((ROUND % 2)) = 1 ]; then run A; run B; else run B; run A; fi
+	if [ "${AB_NATIVE:-0}" = 1 ]; then	# and with no translator: N
+		rmmod nat64
+		renamed N native64
+	fi
 done
 rmmod nat64
 bench_topo_down ours
