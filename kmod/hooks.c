@@ -19,23 +19,20 @@
 #include <net/ip.h>
 #include <net/route.h>
 #include <linux/icmpv6.h>
-#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/ipv6_frag.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "nat64.h"
 
-/* After defragmentation, conntrack and destination NAT of the arriving family. */
+/* After conntrack (and its defragmentation) and destination NAT of the arriving family. */
 #define NAT64_PRI	(NF_IP_PRI_NAT_DST + 1)
 
 static bool nat64_pool4_has_addr(const struct nat64_pool4 *pool, __be32 a)
 {
 	unsigned int i;
 
-	for (i = 0; i < pool->n; i++) {
-		u32 mask = ~0u << (32 - pool->e[i].plen);
-
-		if ((ntohl(a) & mask) == ntohl(pool->e[i].addr))
+	for (i = 0; i < pool->n; i++)
+		if (nat64_entry_holds(&pool->e[i], a))
 			return true;
-	}
 	return false;
 }
 
@@ -50,6 +47,81 @@ static void nat64_local(struct sk_buff *skb, const struct nf_hook_state *state)
 		skb->dev = state->net->loopback_dev;
 		skb->pkt_type = PACKET_HOST;
 	}
+}
+
+/*
+ * Fragments of ours are reassembled here, and only ours: nf_defrag would put
+ * one more hook in front of every packet of the namespace. With conntrack
+ * in the namespace they arrive whole (its nf_defrag runs at priority -400).
+ * The kernel's reassembly queues are shared with nf_defrag's (same users).
+ *
+ * 0: @skb is whole; -EINPROGRESS: queued (stolen); else a drop counter.
+ */
+static int nat64_defrag6(struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	const u8 *nh;
+	u32 user;
+	u8 b;
+	int err;
+
+	nh = skb_header_pointer(skb, offsetof(struct ipv6hdr, nexthdr), 1, &b);
+	if (!nh)
+		return 0;	/* nat64_parse6 counts it */
+	switch (*nh) {
+	case NEXTHDR_FRAGMENT:
+		/*
+		 * RFC 8200 4.1: hop-by-hop only right after the IPv6 header.
+		 * Behind a fragment header it would come first once reassembly
+		 * took the fragment header out.
+		 */
+		nh = skb_header_pointer(skb, sizeof(struct ipv6hdr), 1, &b);
+		if (nh && *nh == NEXTHDR_HOP)
+			return NAT64_STAT_DROP_EXTHDR;
+		fallthrough;
+	case NEXTHDR_HOP:
+	case NEXTHDR_ROUTING:
+	case NEXTHDR_DEST:
+		break;
+	default:
+		return 0;	/* no extension header: no fragment header */
+	}
+	user = state->hook == NF_INET_PRE_ROUTING ? IP6_DEFRAG_CONNTRACK_IN :
+						      IP6_DEFRAG_CONNTRACK_OUT;
+	err = nf_ct_frag6_gather(state->net, skb, user);
+	if (err == -EINPROGRESS)
+		return err;
+	return err ? NAT64_STAT_DROP_REASSEMBLY : 0;
+}
+
+/*
+ * As nat64_defrag6 for IPv4, but a fragment reassembly refused is freed:
+ * 0: @skb is whole; -EINPROGRESS: queued; else @skb is gone (counted).
+ */
+static int nat64_defrag4(struct nat64_net *nn, struct sk_buff *skb,
+			 const struct nf_hook_state *state)
+{
+	const __be16 *frag;
+	__be16 b;
+	u32 user;
+	int err;
+
+	frag = skb_header_pointer(skb, offsetof(struct iphdr, frag_off), sizeof(b), &b);
+	if (!frag || !(*frag & htons(IP_MF | IP_OFFSET)))
+		return 0;
+	user = state->hook == NF_INET_PRE_ROUTING ? IP_DEFRAG_CONNTRACK_IN :
+						      IP_DEFRAG_CONNTRACK_OUT;
+	local_bh_disable();
+	err = ip_defrag(state->net, skb, user);
+	local_bh_enable();
+	if (!err) {
+		skb->ignore_df = 1;
+		return 0;
+	}
+	if (err != -EINPROGRESS) {
+		nat64_stat_inc_nr(nn, NAT64_STAT_DROP_REASSEMBLY);
+		err = -ENOENT;
+	}
+	return err;
 }
 
 /*
@@ -73,15 +145,21 @@ static void nat64_icmp4_reply(struct net *net, struct sk_buff *skb, u8 type, u8 
 }
 
 /*
- * An ICMP echo to a pool4 address the box owns, that no binding takes: the
- * box's own ping or a ping of the box, for its stack (which answers, or
- * drops silently an echo reply nobody waits for, as RFC 6146 would).
+ * A pool4 address the box owns is shared with its stack: ports outside
+ * pool4 are the box's (nat64_xlat4 leaves them at once), and so are the
+ * ICMP identifiers no binding holds there (its own pings' replies, pings of
+ * the box; the stack answers, or drops an echo reply nobody waits for as
+ * RFC 6146 would). Asked when @k has no session, before any check that
+ * would drop the packet as traffic to translate.
  */
-static bool nat64_echo_for_box(const struct nf_hook_state *state, const struct nat64_pkt4 *p)
+static bool nat64_for_box(struct nat64_net *nn, const struct nf_hook_state *state,
+			  const struct nat64_skey4 *k)
 {
-	return p->l4.proto == IPPROTO_ICMP &&
+	struct nat64_bkey4 bk = { .addr = k->dst, .port = k->dport, .proto = k->proto };
+
+	return k->proto == IPPROTO_ICMP && !nat64_bib_held4(nn, &bk) &&
 	       inet_addr_type_dev_table(state->net, state->in ?: state->out,
-					p->daddr) == RTN_LOCAL;
+					k->dst) == RTN_LOCAL;
 }
 
 #define NAT64_SYN_HOLD	(6 * HZ)
@@ -211,6 +289,11 @@ static noinline unsigned int nat64_xlat6(struct nat64_net *nn, struct sk_buff *s
 	unsigned int len;
 	int err;
 
+	err = nat64_defrag6(skb, state);
+	if (err == -EINPROGRESS)
+		return NF_STOLEN;
+	if (err)
+		goto drop;
 	len = min_t(unsigned int, skb->len, sizeof(buf));
 	h = skb_header_pointer(skb, 0, len, buf);
 	if (!h) {
@@ -285,6 +368,8 @@ static noinline unsigned int nat64_xlat4(struct nat64_net *nn, struct sk_buff *s
 	__be16 port;
 	int err;
 
+	if (nat64_defrag4(nn, skb, state))
+		return NF_STOLEN;	/* queued, or refused and freed */
 	len = min_t(unsigned int, skb->len, sizeof(buf));
 	h = skb_header_pointer(skb, 0, len, buf);
 	if (!h) {
@@ -323,6 +408,8 @@ static noinline unsigned int nat64_xlat4(struct nat64_net *nn, struct sk_buff *s
 	k.proto = p.l4.proto;
 	s = nat64_sess_lookup4(nn, &k);
 	if (!s) {
+		if (nat64_for_box(nn, state, &k))
+			return NF_ACCEPT;
 		if (p.l4.proto == IPPROTO_TCP && !(p.l4.tcp_flags & NAT64_TCP_SYN)) {
 			err = NAT64_STAT_DROP_TCP_NO_SYN;
 			goto drop;
@@ -336,8 +423,6 @@ static noinline unsigned int nat64_xlat4(struct nat64_net *nn, struct sk_buff *s
 
 			pfx = nat64_prefix_first(rcu_dereference(nn->prefixes));
 			if (pfx && nat64_prefix_is_wkp(&pfx->addr, pfx->len)) {
-				if (nat64_echo_for_box(state, &p))
-					return NF_ACCEPT;
 				err = NAT64_STAT_DROP_WKP_NON_GLOBAL;
 				goto drop;
 			}
@@ -350,8 +435,6 @@ static noinline unsigned int nat64_xlat4(struct nat64_net *nn, struct sk_buff *s
 				if (!err)
 					return NF_STOLEN;
 			}
-			if (err == NAT64_STAT_DROP_NO_BIB && nat64_echo_for_box(state, &p))
-				return NF_ACCEPT;
 			goto drop;
 		}
 	}
@@ -440,7 +523,6 @@ static const struct nf_hook_ops nat64_hook_ops[] = {
 };
 
 /*
- * Fragments are reassembled (nf_defrag, priority -400) before the hooks.
  * The namespace's own copy of the hooks carries @nn as their priv, so that
  * a packet finds its instance without a per-net lookup.
  */
@@ -456,25 +538,13 @@ int nat64_hooks_register(struct nat64_net *nn)
 		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(nat64_hook_ops); i++)
 		ops[i].priv = nn;
-	err = nf_defrag_ipv4_enable(net);
-	if (err)
-		goto err_v4;
-	err = nf_defrag_ipv6_enable(net);
-	if (err)
-		goto err_v6;
 	err = nf_register_net_hooks(net, ops, ARRAY_SIZE(nat64_hook_ops));
-	if (err)
-		goto err_hooks;
+	if (err) {
+		kfree(ops);
+		return err;
+	}
 	nn->hook_ops = ops;
 	return 0;
-
-err_hooks:
-	nf_defrag_ipv6_disable(net);
-err_v6:
-	nf_defrag_ipv4_disable(net);
-err_v4:
-	kfree(ops);
-	return err;
 }
 
 /*
@@ -487,6 +557,4 @@ void nat64_hooks_unregister(struct nat64_net *nn)
 	struct net *net = nn->net;
 
 	nf_unregister_net_hooks(net, nn->hook_ops, ARRAY_SIZE(nat64_hook_ops));
-	nf_defrag_ipv6_disable(net);
-	nf_defrag_ipv4_disable(net);
 }

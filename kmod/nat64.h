@@ -232,6 +232,7 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 					 const struct nat64_skey6 *k, int *reason);
 struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 					 const struct nat64_skey4 *k, int *reason);
+bool nat64_bib_held4(struct nat64_net *nn, const struct nat64_bkey4 *bk);
 void nat64_sess_key4(const struct nat64_session *s, struct nat64_skey4 *k);
 struct nat64_bib *nat64_sess_bib(struct nat64_net *nn, const struct nat64_session *s);
 bool nat64_adf_allows(const struct nat64_bib *b, __be32 remote);

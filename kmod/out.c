@@ -233,7 +233,7 @@ int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
 	    skb_checksum_help(skb))
 		return NAT64_STAT_DROP_NOMEM;
 	partial = skb->ip_summed == CHECKSUM_PARTIAL;
-	p->frag_ok = IP6CB(skb)->frag_max_size;	/* reassembled by nf_defrag */
+	p->frag_ok = IP6CB(skb)->frag_max_size;	/* reassembled */
 	err = nat64_xlat_6to4(p, x, 0, partial, skb->data + p->l4.off, &iph);
 	if (err)
 		return err;

@@ -39,22 +39,28 @@ static u64 nat64_space(const struct nat64_pool4_entry *e, unsigned int n, u8 pro
 	return total;
 }
 
-/*
- * The ports a binding for IPv6 source port @sport takes: the source port's
- * range (0-1023 or 1024-65535) when the pool has any there, else all. ICMP
- * identifiers are not split. Returns the candidates (address, port) in it.
- */
-static u64 nat64_range(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
-		       u16 sport, u16 *lo, u16 *hi)
+/* IPv6 source port @sport's range: 0-1023 or 1024-65535 (ICMP: not split). */
+static void nat64_sport_range(u8 proto, u16 sport, u16 *lo, u16 *hi)
 {
-	u64 total;
-
 	*lo = 0;
 	*hi = 0xffff;
 	if (proto != IPPROTO_ICMP) {
 		*lo = sport < 1024 ? 0 : 1024;
 		*hi = sport < 1024 ? 1023 : 0xffff;
 	}
+}
+
+/*
+ * The ports a binding for IPv6 source port @sport takes: the source port's
+ * range when the pool has any there, else all. Returns the candidates
+ * (address, port) in it.
+ */
+static u64 nat64_range(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+		       u16 sport, u16 *lo, u16 *hi)
+{
+	u64 total;
+
+	nat64_sport_range(proto, sport, lo, hi);
 	total = nat64_space(e, n, proto, *lo, *hi);
 	if (!total) {
 		*lo = 0;
@@ -144,7 +150,7 @@ static u32 nat64_addr_ports(const struct nat64_pool4_entry *e, unsigned int n, u
 	u16 first;
 
 	for (i = 0; i < n; i++)
-		if (e[i].proto == proto && nat64_pool4_contains(&e[i], proto, addr, e[i].pmin))
+		if (e[i].proto == proto && nat64_entry_holds(&e[i], addr))
 			total += nat64_entry_ports(&e[i], lo, hi, &first);
 	return total;
 }
@@ -152,14 +158,11 @@ static u32 nat64_addr_ports(const struct nat64_pool4_entry *e, unsigned int n, u
 bool nat64_port_pick_on(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
 			__be32 addr, u16 sport, u32 hash, u32 attempt, u16 *port)
 {
-	u16 lo = 0, hi = 0xffff, first;
+	u16 lo, hi, first;
 	unsigned int i;
 	u32 total, idx, np;
 
-	if (proto != IPPROTO_ICMP) {
-		lo = sport < 1024 ? 0 : 1024;
-		hi = sport < 1024 ? 1023 : 0xffff;
-	}
+	nat64_sport_range(proto, sport, &lo, &hi);
 	total = nat64_addr_ports(e, n, proto, addr, lo, hi);
 	if (!total) {
 		lo = 0;
@@ -170,7 +173,7 @@ bool nat64_port_pick_on(const struct nat64_pool4_entry *e, unsigned int n, u8 pr
 	}
 	idx = (u32)(((u64)hash + attempt) % total);
 	for (i = 0; i < n; i++) {
-		if (e[i].proto != proto || !nat64_pool4_contains(&e[i], proto, addr, e[i].pmin))
+		if (e[i].proto != proto || !nat64_entry_holds(&e[i], addr))
 			continue;
 		np = nat64_entry_ports(&e[i], lo, hi, &first);
 		if (idx < np) {
@@ -185,10 +188,7 @@ bool nat64_port_pick_on(const struct nat64_pool4_entry *e, unsigned int n, u8 pr
 bool nat64_pool4_contains(const struct nat64_pool4_entry *e, u8 proto, __be32 addr,
 			  u16 port)
 {
-	u32 mask = e->plen ? ~0u << (32 - e->plen) : 0;
-
-	return e->proto == proto &&
-	       (ntohl(addr) & mask) == ntohl(e->addr) &&
+	return e->proto == proto && nat64_entry_holds(e, addr) &&
 	       port >= e->pmin && port <= e->pmax;
 }
 

@@ -459,6 +459,12 @@ out:
 	return s;
 }
 
+/* Does a binding hold IPv4 transport address @bk? Under RCU. */
+bool nat64_bib_held4(struct nat64_net *nn, const struct nat64_bkey4 *bk)
+{
+	return rhashtable_lookup_fast(&nn->bib4, bk, nat64_bib4_params);
+}
+
 /* First packet of a flow from the IPv4 side: needs a binding (RFC 6146 3.5.1.2). */
 struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 					 const struct nat64_skey4 *k, int *reason)

@@ -155,6 +155,14 @@ struct nat64_pool4_entry {
 
 #define NAT64_PORT_PROBES	128
 
+/* @addr is one of @e's addresses (any protocol, any port). */
+static inline bool nat64_entry_holds(const struct nat64_pool4_entry *e, __be32 addr)
+{
+	u32 mask = e->plen ? ~0u << (32 - e->plen) : 0;
+
+	return (ntohl(addr) & mask) == ntohl(e->addr);
+}
+
 /*
  * Candidate number @attempt (0, 1, ...) for a new binding of @proto whose
  * IPv6 source port is @sport, with flow hash @hash. Keeps the port in the
