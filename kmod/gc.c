@@ -25,7 +25,10 @@
 
 /*
  * Walk @ht calling @fn on each object, yielding now and then. A walk that
- * meets a resize (-EAGAIN) may miss objects: it says so in its result.
+ * meets a resize (-EAGAIN) may miss objects: it says so in its result. So
+ * may one whose @fn removed the object it stopped at to yield (resuming, the
+ * walk skips as many objects of that bucket as it had seen): the caller
+ * counts its removals.
  */
 static bool nat64_walk(struct rhashtable *ht, void (*fn)(void *obj, void *arg),
 		       void *arg)
@@ -59,6 +62,7 @@ struct nat64_flush_arg {
 	bool (*match)(struct nat64_net *nn, struct nat64_session *s,
 		      struct nat64_bib *b, const void *arg);
 	const void *arg;
+	unsigned int removed;
 	u8 reason;
 };
 
@@ -76,6 +80,7 @@ static void nat64_flush_sess(void *obj, void *arg)
 	spin_lock_bh(&fa->nn->lock);
 	nat64_sess_remove(fa->nn, s, fa->reason);
 	spin_unlock_bh(&fa->nn->lock);
+	fa->removed++;
 }
 
 static void nat64_flush_bib(void *obj, void *arg)
@@ -87,8 +92,10 @@ static void nat64_flush_bib(void *obj, void *arg)
 		return;
 	spin_lock_bh(&fa->nn->lock);
 	b->is_static = false;
-	if (!b->sessions)
+	if (!b->sessions && !b->dead) {
 		nat64_bib_remove(fa->nn, b, fa->reason);
+		fa->removed++;
+	}
 	spin_unlock_bh(&fa->nn->lock);
 }
 
@@ -102,13 +109,20 @@ void nat64_state_flush(struct nat64_net *nn,
 	};
 	unsigned int pass;
 
-	/* removals shrink the table; a walk that met a resize goes again */
-	for (pass = 0; pass < 8; pass++)
-		if (nat64_walk(&nn->sess6, nat64_flush_sess, &fa))
+	/*
+	 * Removals shrink the table and may make a walk skip objects: walks
+	 * go on until one meets no resize and removes nothing.
+	 */
+	for (pass = 0; pass < 8; pass++) {
+		fa.removed = 0;
+		if (nat64_walk(&nn->sess6, nat64_flush_sess, &fa) && !fa.removed)
 			break;
-	for (pass = 0; bibs_too && pass < 8; pass++)
-		if (nat64_walk(&nn->bib6, nat64_flush_bib, &fa))
+	}
+	for (pass = 0; bibs_too && pass < 8; pass++) {
+		fa.removed = 0;
+		if (nat64_walk(&nn->bib6, nat64_flush_bib, &fa) && !fa.removed)
 			break;
+	}
 }
 
 static void nat64_gc(struct work_struct *work)
