@@ -53,6 +53,8 @@ if [ "$(id -u)" = 0 ]; then
 	stage dkms make -s dkms-install KDIR="$KDIR"
 fi
 if [ $VM = 1 ]; then
+	# Jool for the VM's kernel: the conformance suite's differential oracle
+	stage jool tests/jool.sh "$KVER"
 	# end to end, netlink, CLI, unload; then the conformance/hostile suite
 	stage vm tests/vm/run.sh -k "$KVER" -t 3000 -- tests/e2e/run.sh
 	stage stress tests/vm/run.sh -k "$KVER" -t 2400 -a no_timer_check \

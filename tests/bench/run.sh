@@ -29,7 +29,7 @@ T0=$(date +%s)
 
 # --- dependencies (the test bed's, plus Jool, ethtool, iperf3, perf)
 tests/deps.sh
-PKGS="jool-dkms jool-tools ethtool iperf3 nftables linux-perf python3"
+PKGS="ethtool iperf3 nftables linux-perf python3"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -48,20 +48,8 @@ if [ -n "$missing" ]; then
 fi
 
 KVER=$(tests/kver.sh)
-
-# --- Jool's module for the kernel the VM boots (DKMS builds it for the
-# installed headers; make sure KVER is among them)
-if ! modinfo -k "$KVER" jool >/dev/null 2>&1; then
-	jv=$(dkms status jool 2>/dev/null | head -n1 | sed -E 's|^jool[/,] *([^,: ]+).*|\1|')
-	[ -n "$jv" ] || jv=$(dpkg-query -W -f='${Version}' jool-dkms | sed 's/-[^-]*$//')
-	echo "bench: building jool/$jv for $KVER with DKMS"
-	dkms build "jool/$jv" -k "$KVER" >/dev/null 2>&1 || true
-	dkms install "jool/$jv" -k "$KVER" >/dev/null 2>&1 || true
-	modinfo -k "$KVER" jool >/dev/null 2>&1 || {
-		echo "bench: no jool.ko for $KVER (dkms build jool/$jv -k $KVER)"
-		exit 1
-	}
-fi
+# Jool's module for the kernel the VM boots
+tests/jool.sh "$KVER"
 
 # --- build
 make -s module KDIR="/lib/modules/$KVER/build"
