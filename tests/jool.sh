@@ -7,22 +7,8 @@
 #   tests/jool.sh KVER
 set -eu
 KVER=${1:?usage: tests/jool.sh KVER}
-missing=
-for p in jool-dkms jool-tools; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "jool: missing packages; run as root:"
-		echo "  apt-get install -y$missing"
-		exit 1
-	fi
-	echo "jool: installing:$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fi
+cd "$(dirname "$0")/.."
+tests/deps.sh jool-dkms jool-tools
 modinfo -k "$KVER" jool >/dev/null 2>&1 && exit 0
 jv=$(dkms status jool 2>/dev/null | head -n1 | sed -E 's|^jool[/,] *([^,: ]+).*|\1|')
 [ -n "$jv" ] || jv=$(dpkg-query -W -f='${Version}' jool-dkms | sed 's/-[^-]*$//')

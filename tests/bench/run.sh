@@ -29,23 +29,7 @@ T0=$(date +%s)
 
 # --- dependencies (the test bed's, plus Jool, ethtool, iperf3, perf)
 tests/deps.sh
-PKGS="ethtool iperf3 nftables linux-perf python3"
-missing=
-for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "bench: missing packages; run as root:"
-		echo "  apt-get install -y$missing"
-		exit 1
-	fi
-	echo "bench: installing:$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fi
+tests/deps.sh ethtool iperf3 nftables linux-perf python3
 
 KVER=$(tests/kver.sh)
 # Jool's module for the kernel the VM boots
