@@ -25,10 +25,10 @@
 
 /*
  * Walk @ht calling @fn on each object, yielding now and then. A walk that
- * meets a resize (-EAGAIN) may miss objects: it says so in its result. So
- * may one whose @fn removed the object it stopped at to yield (resuming, the
- * walk skips as many objects of that bucket as it had seen): the caller
- * counts its removals.
+ * meets a resize (-EAGAIN) may miss objects, and so may one resumed after
+ * the object it stopped at was removed (by @fn or anyone): it then skips as
+ * many objects of that bucket as it had seen. The result says whether the
+ * walk saw every object.
  */
 static bool nat64_walk(struct rhashtable *ht, void (*fn)(void *obj, void *arg),
 		       void *arg)
@@ -47,9 +47,13 @@ static bool nat64_walk(struct rhashtable *ht, void (*fn)(void *obj, void *arg),
 		}
 		fn(obj, arg);
 		if (++n % 1024 == 0) {
+			struct rhash_head *at = it.p;
+
 			rhashtable_walk_stop(&it);
 			cond_resched();
-			rhashtable_walk_start(&it);
+			/* it.p is cleared when that object is gone */
+			if (rhashtable_walk_start_check(&it) || it.p != at)
+				complete = false;
 		}
 	}
 	rhashtable_walk_stop(&it);
@@ -62,7 +66,6 @@ struct nat64_flush_arg {
 	bool (*match)(struct nat64_net *nn, struct nat64_session *s,
 		      struct nat64_bib *b, const void *arg);
 	const void *arg;
-	unsigned int removed;
 	u8 reason;
 };
 
@@ -80,7 +83,6 @@ static void nat64_flush_sess(void *obj, void *arg)
 	spin_lock_bh(&fa->nn->lock);
 	nat64_sess_remove(fa->nn, s, fa->reason);
 	spin_unlock_bh(&fa->nn->lock);
-	fa->removed++;
 }
 
 static void nat64_flush_bib(void *obj, void *arg)
@@ -92,10 +94,8 @@ static void nat64_flush_bib(void *obj, void *arg)
 		return;
 	spin_lock_bh(&fa->nn->lock);
 	b->is_static = false;
-	if (!b->sessions && !b->dead) {
+	if (!b->sessions)
 		nat64_bib_remove(fa->nn, b, fa->reason);
-		fa->removed++;
-	}
 	spin_unlock_bh(&fa->nn->lock);
 }
 
@@ -109,20 +109,13 @@ void nat64_state_flush(struct nat64_net *nn,
 	};
 	unsigned int pass;
 
-	/*
-	 * Removals shrink the table and may make a walk skip objects: walks
-	 * go on until one meets no resize and removes nothing.
-	 */
-	for (pass = 0; pass < 8; pass++) {
-		fa.removed = 0;
-		if (nat64_walk(&nn->sess6, nat64_flush_sess, &fa) && !fa.removed)
+	/* removals shrink the table: a walk that may have missed some goes again */
+	for (pass = 0; pass < 8; pass++)
+		if (nat64_walk(&nn->sess6, nat64_flush_sess, &fa))
 			break;
-	}
-	for (pass = 0; bibs_too && pass < 8; pass++) {
-		fa.removed = 0;
-		if (nat64_walk(&nn->bib6, nat64_flush_bib, &fa) && !fa.removed)
+	for (pass = 0; bibs_too && pass < 8; pass++)
+		if (nat64_walk(&nn->bib6, nat64_flush_bib, &fa))
 			break;
-	}
 }
 
 static void nat64_gc(struct work_struct *work)

@@ -28,7 +28,7 @@
 	  "IPv4 packet with an unexpired source route; source route failed sent (RFC 7915 4.1)") \
 	X(DROP_FRAGMENT, "drop_fragment", "fragment seen (not reassembled)")	\
 	X(DROP_REASSEMBLY, "drop_reassembly",					\
-	  "fragment refused by reassembly (overlapping, beyond 65535 bytes, no memory)") \
+	  "fragment discarded by reassembly (overlapping, IPv4 duplicate, beyond 65535 bytes, no memory)") \
 	X(DROP_JUMBO, "drop_too_big",						\
 	  "packet too big to be represented in the other family")		\
 	X(DROP_PROTO, "drop_unsupported_proto",					\
