@@ -2,7 +2,8 @@
 /*
  * Choice of pool4 transport addresses for new bindings: the subscriber's
  * address (paired pooling, RFC 4787 REQ-2, RFC 6888 REQ-2), a port from a
- * keyed hash of the flow (RFC 6056 algorithm 3 style).
+ * keyed hash of the flow, probed by double hashing (RFC 6056 algorithm 3
+ * style, without its clustering).
  */
 
 #include "xlat.h"
@@ -25,20 +26,6 @@ static u32 nat64_entry_ports(const struct nat64_pool4_entry *e, u16 lo, u16 hi,
 	return (u32)b - a + 1;
 }
 
-static u64 nat64_space(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
-		       u16 lo, u16 hi)
-{
-	u64 total = 0;
-	unsigned int i;
-	u16 first;
-
-	for (i = 0; i < n; i++)
-		if (e[i].proto == proto)
-			total += (u64)nat64_entry_naddr(&e[i]) *
-				 nat64_entry_ports(&e[i], lo, hi, &first);
-	return total;
-}
-
 /* IPv6 source port @sport's range: 0-1023 or 1024-65535 (ICMP: not split). */
 static void nat64_sport_range(u8 proto, u16 sport, u16 *lo, u16 *hi)
 {
@@ -50,55 +37,94 @@ static void nat64_sport_range(u8 proto, u16 sport, u16 *lo, u16 *hi)
 	}
 }
 
-/*
- * The ports a binding for IPv6 source port @sport takes: the source port's
- * range when the pool has any there, else all. Returns the candidates
- * (address, port) in it.
- */
-static u64 nat64_range(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
-		       u16 sport, u16 *lo, u16 *hi)
+/* @e is one of @proto's entries, and holds @on if given. */
+static bool nat64_entry_for(const struct nat64_pool4_entry *e, u8 proto, const __be32 *on)
 {
-	u64 total;
+	return e->proto == proto && (!on || nat64_entry_holds(e, *on));
+}
 
-	nat64_sport_range(proto, sport, lo, hi);
-	total = nat64_space(e, n, proto, *lo, *hi);
-	if (!total) {
-		*lo = 0;
-		*hi = 0xffff;
-		total = nat64_space(e, n, proto, *lo, *hi);
-	}
+/* Candidates (address, port) of @proto's entries within [lo, hi], on @on if given. */
+static u64 nat64_space(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+		       const __be32 *on, u16 lo, u16 hi)
+{
+	u64 total = 0;
+	unsigned int i;
+	u16 first;
+
+	for (i = 0; i < n; i++)
+		if (nat64_entry_for(&e[i], proto, on))
+			total += (u64)(on ? 1 : nat64_entry_naddr(&e[i])) *
+				 nat64_entry_ports(&e[i], lo, hi, &first);
 	return total;
 }
 
-bool nat64_port_pick(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
-		     u16 sport, u32 hash, u32 attempt, __be32 *addr, u16 *port)
+/*
+ * Candidate number @attempt of @total: a start and a stride both from
+ * @hash, the stride prime to @total, so that attempts 0..total-1 visit every
+ * candidate once. Flows whose starts fall close probe apart (double hashing):
+ * with a stride of one, the taken ports would gather into runs that every
+ * flow starting inside one walks, and a binding on an address 90 % taken
+ * would cost tens of probes instead of about ten.
+ */
+static u64 nat64_nth(u64 hash, u32 attempt, u64 total)
+{
+	u64 stride = 1;
+
+	if (total > 1) {
+		stride = 1 + ((hash * 0x9e3779b97f4a7c15ull) >> 32) % (total - 1);
+		while (gcd(stride, total) != 1)
+			stride = stride + 1 < total ? stride + 1 : 1;
+	}
+	return (hash % total + (attempt % total) * stride % total) % total;
+}
+
+/*
+ * Candidate @attempt for a binding of IPv6 source port @sport: among the
+ * ports of the source port's range when the pool (or @on) has any there,
+ * else among all; on address @on only if given.
+ */
+static bool nat64_pick(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+		       const __be32 *on, u16 sport, u64 hash, u32 attempt, __be32 *addr,
+		       u16 *port)
 {
 	u16 lo, hi, first;
 	unsigned int i;
 	u64 total, idx;
 
-	total = nat64_range(e, n, proto, sport, &lo, &hi);
-	if (!total)
-		return false;
-	idx = ((u64)hash + attempt) % total;
+	nat64_sport_range(proto, sport, &lo, &hi);
+	total = nat64_space(e, n, proto, on, lo, hi);
+	if (!total) {
+		lo = 0;
+		hi = 0xffff;
+		total = nat64_space(e, n, proto, on, lo, hi);
+		if (!total)
+			return false;
+	}
+	idx = nat64_nth(hash, attempt, total);
 	for (i = 0; i < n; i++) {
 		u32 np, na;
 		u64 span;
 
-		if (e[i].proto != proto)
+		if (!nat64_entry_for(&e[i], proto, on))
 			continue;
 		np = nat64_entry_ports(&e[i], lo, hi, &first);
-		na = nat64_entry_naddr(&e[i]);
+		na = on ? 1 : nat64_entry_naddr(&e[i]);
 		span = (u64)na * np;
 		if (idx < span) {
 			/* ports vary fastest: one address fills before the next */
-			*addr = htonl(ntohl(e[i].addr) + (u32)(idx / np));
+			*addr = on ? *on : htonl(ntohl(e[i].addr) + (u32)(idx / np));
 			*port = first + (u16)(idx % np);
 			return true;
 		}
 		idx -= span;
 	}
 	return false;
+}
+
+bool nat64_port_pick(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
+		     u16 sport, u64 hash, u32 attempt, __be32 *addr, u16 *port)
+{
+	return nat64_pick(e, n, proto, NULL, sport, hash, attempt, addr, port);
 }
 
 /* Entry @a before entry @b in ascending order of first address (ties: index). */
@@ -141,48 +167,12 @@ bool nat64_pool4_paired_addr(const struct nat64_pool4_entry *e, unsigned int n, 
 	}
 }
 
-/* Ports of @proto's entries that hold @addr, within [lo, hi]. */
-static u32 nat64_addr_ports(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
-			    __be32 addr, u16 lo, u16 hi)
-{
-	u32 total = 0;
-	unsigned int i;
-	u16 first;
-
-	for (i = 0; i < n; i++)
-		if (e[i].proto == proto && nat64_entry_holds(&e[i], addr))
-			total += nat64_entry_ports(&e[i], lo, hi, &first);
-	return total;
-}
-
 bool nat64_port_pick_on(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
-			__be32 addr, u16 sport, u32 hash, u32 attempt, u16 *port)
+			__be32 addr, u16 sport, u64 hash, u32 attempt, u16 *port)
 {
-	u16 lo, hi, first;
-	unsigned int i;
-	u32 total, idx, np;
+	__be32 a;
 
-	nat64_sport_range(proto, sport, &lo, &hi);
-	total = nat64_addr_ports(e, n, proto, addr, lo, hi);
-	if (!total) {
-		lo = 0;
-		hi = 0xffff;
-		total = nat64_addr_ports(e, n, proto, addr, lo, hi);
-		if (!total)
-			return false;
-	}
-	idx = (u32)(((u64)hash + attempt) % total);
-	for (i = 0; i < n; i++) {
-		if (e[i].proto != proto || !nat64_entry_holds(&e[i], addr))
-			continue;
-		np = nat64_entry_ports(&e[i], lo, hi, &first);
-		if (idx < np) {
-			*port = first + (u16)idx;
-			return true;
-		}
-		idx -= np;
-	}
-	return false;
+	return nat64_pick(e, n, proto, &addr, sport, hash, attempt, &a, port);
 }
 
 bool nat64_pool4_contains(const struct nat64_pool4_entry *e, u8 proto, __be32 addr,

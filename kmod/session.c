@@ -287,7 +287,8 @@ static struct nat64_bib *nat64_bib_create(struct nat64_net *nn,
 	struct in6_addr sub;
 	struct nat64_bib *b;
 	__be32 paired;
-	u32 hash, i;
+	u64 hash;
+	u32 i;
 	bool ok;
 
 	if (!pool) {

@@ -167,10 +167,12 @@ static inline bool nat64_entry_holds(const struct nat64_pool4_entry *e, __be32 a
  * Candidate number @attempt (0, 1, ...) for a new binding of @proto whose
  * IPv6 source port is @sport, with flow hash @hash. Keeps the port in the
  * source port's range (0-1023 or 1024-65535) when the pool has any there.
- * Returns false when the pool has nothing for @proto.
+ * Attempts 0..N-1 give each of the N candidates once, in an order that
+ * depends on all 64 bits of @hash. Returns false when the pool has nothing
+ * for @proto.
  */
 bool nat64_port_pick(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
-		     u16 sport, u32 hash, u32 attempt, __be32 *addr, u16 *port);
+		     u16 sport, u64 hash, u32 attempt, __be32 *addr, u16 *port);
 
 #define NAT64_PAIRED_PROBES	(NAT64_PORT_PROBES / 2)
 
@@ -188,7 +190,7 @@ bool nat64_pool4_paired_addr(const struct nat64_pool4_entry *e, unsigned int n, 
  * False when @addr has none for @proto.
  */
 bool nat64_port_pick_on(const struct nat64_pool4_entry *e, unsigned int n, u8 proto,
-			__be32 addr, u16 sport, u32 hash, u32 attempt, u16 *port);
+			__be32 addr, u16 sport, u64 hash, u32 attempt, u16 *port);
 bool nat64_pool4_contains(const struct nat64_pool4_entry *e, u8 proto, __be32 addr,
 			  u16 port);
 bool nat64_pool4_overlap(const struct nat64_pool4_entry *a,
