@@ -113,10 +113,8 @@ static int nat64_defrag4(struct nat64_net *nn, struct sk_buff *skb,
 	local_bh_disable();
 	err = ip_defrag(state->net, skb, user);
 	local_bh_enable();
-	if (!err) {
-		skb->ignore_df = 1;
-		return 0;
-	}
+	if (!err)
+		return 0;	/* reassembled: IPCB frag_max_size set (see out.c) */
 	if (err != -EINPROGRESS) {
 		nat64_stat_inc_nr(nn, NAT64_STAT_DROP_REASSEMBLY);
 		err = -ENOENT;
