@@ -56,6 +56,11 @@ run() { # A|B
 		sleep 1
 		renamed "$1" newsess
 	fi
+	if [ "${AB_NEWFEW:-0}" = 1 ]; then	# new sessions on few bindings
+		ours_flush
+		sleep 1
+		renamed "$1" newsess_few
+	fi
 }
 for ROUND in $(seq 1 "$ROUNDS"); do
 	if [ $((ROUND % 2)) = 1 ]; then run A; run B; else run B; run A; fi

@@ -6,10 +6,11 @@
 # est46, both also on one CPU), AB BA AB ... for ROUNDS rounds, medians.
 # For a change that moves the rate by less than the spread between boots.
 #
-#   [AB_ROUNDS=6] [AB_NEW=1] [AB_SCALE=N] [AB_NATIVE=1] [AB_EST=0] \
+#   [AB_ROUNDS=6] [AB_NEW=1] [AB_NEWFEW=1] [AB_SCALE=N] [AB_NATIVE=1] [AB_EST=0] \
 #	tests/bench/ab.sh A_REV [B_REV]   (B: the work tree)
 #
 # AB_NEW=1 adds the new-session measurement (from an emptied table);
+# AB_NEWFEW=1 new sessions on 511 bindings (newsess_few);
 # AB_NATIVE=1 IPv6 forwarding not to the prefix (native64), also with no
 # translator loaded (N); AB_EST=0 leaves the established-flow figures out;
 # AB_SCALE=N the established rate over N idle sessions (made at 80 % of
@@ -44,6 +45,7 @@ make -s nat64ctl
 cp nat64.ko "$OUT/work.ko"
 tests/vm/run.sh -k "$KVER" -c 2 -m 4096 -S -a slab_nomerge -t 2400 \
 	-e "BENCH_OUT=$OUT" -e "AB_ROUNDS=${AB_ROUNDS:-6}" -e "AB_NEW=${AB_NEW:-0}" \
+	-e "AB_NEWFEW=${AB_NEWFEW:-0}" \
 	-e "AB_NATIVE=${AB_NATIVE:-0}" -e "AB_EST=${AB_EST:-1}" \
 	-e "AB_SCALE=${AB_SCALE:-}" -e "AB_PACE=${AB_PACE:-15000}" \
 	-- tests/bench/ab-guest.sh

@@ -567,6 +567,21 @@ newsess() {
 	fi
 }
 
+# New sessions on few bindings: source ports 1024..1534 x destination ports
+# 10..1006, both stepping (511 x 997, coprime): every packet a new session,
+# all but the first 511 on a binding that exists. Against `new`, the price
+# of making bindings (choosing their pool4 port) apart from sessions.
+newsess_few() {
+	local s0 s1
+	s0=$("${C}_sessions")
+	pg6 "$S4_ADDR6" 1024 1535 10 1007 || return 1
+	measure "$NS_C6" "$C6_IF" "$NS_S4" "$S4_IF"
+	sleep 0.5
+	s1=$("${C}_sessions")
+	result new_few "$C" "$(((s1 - s0) * 1000000 / M_RUN_US))" \
+		"sessions/s on 511 bindings: $((s1 - s0)) in $((M_RUN_US / 1000)) ms; $M_INFO"
+}
+
 # Many established flows: FLOWS flows (source ports, one destination port)
 # made one by one, paced so that none is lost, then the same flows round and
 # round at full speed, every packet a hit: the new-session traffic without
