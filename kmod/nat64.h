@@ -76,6 +76,7 @@ struct nat64_bib {
 	u32 sessions;			/* under nn->lock */
 	bool is_static;
 	bool dead;
+	bool unpaired;			/* not on the subscriber's paired address */
 	struct rcu_head rcu;
 };
 

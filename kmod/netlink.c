@@ -517,7 +517,8 @@ static int nat64_fill_bib(struct sk_buff *skb, const struct nat64_bib *b)
 	    nla_put_be32(skb, NAT64_A_ADDR4, b->k4.addr) ||
 	    nla_put_u16(skb, NAT64_A_PORT4, ntohs(b->k4.port)) ||
 	    nla_put_u32(skb, NAT64_A_SESSIONS, READ_ONCE(b->sessions)) ||
-	    (READ_ONCE(b->is_static) && nla_put_flag(skb, NAT64_A_STATIC)))
+	    (READ_ONCE(b->is_static) && nla_put_flag(skb, NAT64_A_STATIC)) ||
+	    (b->unpaired && nla_put_flag(skb, NAT64_A_UNPAIRED)))
 		return -EMSGSIZE;
 	return 0;
 }

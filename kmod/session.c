@@ -330,13 +330,14 @@ static struct nat64_bib *nat64_bib_create(struct nat64_net *nn,
 	}
 	b->k6 = *k6;
 	b->k4 = k4;
+	b->unpaired = k4.addr != paired;
 	if (nat64_bib_insert(nn, b)) {
 		kmem_cache_free(nat64_bib_cache, b);
 		*reason = NAT64_STAT_DROP_NOMEM;
 		return NULL;
 	}
 	nat64_stat_inc(nn, BIB_CREATED);
-	if (k4.addr != paired)
+	if (b->unpaired)
 		nat64_stat_inc(nn, BIB_UNPAIRED);
 	return b;
 }

@@ -62,6 +62,7 @@ static const struct nla_policy policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_TCP_STATE]		= { .type = NLA_U8 },
 	[NAT64_A_EXPIRES_MS]		= { .type = NLA_U64 },
 	[NAT64_A_STATIC]		= { .type = NLA_FLAG },
+	[NAT64_A_UNPAIRED]		= { .type = NLA_FLAG },
 	[NAT64_A_SESSIONS]		= { .type = NLA_U32 },
 	[NAT64_A_BIBS]			= { .type = NLA_U32 },
 	[NAT64_A_STAT_NAME]		= { .type = NLA_STRING },

@@ -19,7 +19,7 @@ struct bib_v {
 	const char *proto;
 	char pn[4], a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN];
 	unsigned int p6, p4, sessions;
-	bool is_static;
+	bool is_static, unpaired;
 };
 
 static bool bib_decode(struct nlattr **tb, struct bib_v *v)
@@ -34,6 +34,7 @@ static bool bib_decode(struct nlattr **tb, struct bib_v *v)
 	v->p4 = nla_get_u16(tb[NAT64_A_PORT4]);
 	v->sessions = nla_get_u32(tb[NAT64_A_SESSIONS]);
 	v->is_static = tb[NAT64_A_STATIC];
+	v->unpaired = tb[NAT64_A_UNPAIRED];
 	return true;
 }
 
@@ -45,12 +46,13 @@ static void bib_members(struct out *o, const struct bib_v *v)
 	jw_str(o, "addr4", v->a4);
 	jw_uint(o, "port4", v->p4);
 	jw_bool(o, "static", v->is_static);
+	jw_bool(o, "unpaired", v->unpaired);
 	jw_uint(o, "sessions", v->sessions);
 }
 
 /*
  * One binding for monitor: with o, its JSON members into the open object;
- * else "PROTO [IPV6]:PORT IPV4:PORT[ static]" into buf.
+ * else "PROTO [IPV6]:PORT IPV4:PORT[ static][ unpaired]" into buf.
  */
 bool bib_fmt(struct nlattr **tb, struct out *o, char *buf, size_t size)
 {
@@ -61,8 +63,8 @@ bool bib_fmt(struct nlattr **tb, struct out *o, char *buf, size_t size)
 	if (o)
 		bib_members(o, &v);
 	else
-		snprintf(buf, size, "%s [%s]:%u %s:%u%s", v.proto, v.a6, v.p6, v.a4,
-			 v.p4, v.is_static ? " static" : "");
+		snprintf(buf, size, "%s [%s]:%u %s:%u%s%s", v.proto, v.a6, v.p6, v.a4,
+			 v.p4, v.is_static ? " static" : "", v.unpaired ? " unpaired" : "");
 	return true;
 }
 
@@ -82,7 +84,8 @@ static int bib_row(struct nlattr **tb, void *arg)
 		snprintf(t6, sizeof(t6), "[%s]:%u", v.a6, v.p6);
 		snprintf(t4, sizeof(t4), "%s:%u", v.a4, v.p4);
 		snprintf(s, sizeof(s), "%u", v.sessions);
-		tbl_row(o, v.proto, t6, t4, v.is_static ? "static" : "dynamic", s);
+		tbl_row(o, v.proto, t6, t4,
+			v.is_static ? "static" : v.unpaired ? "unpaired" : "dynamic", s);
 	}
 	return NL_OK;
 }

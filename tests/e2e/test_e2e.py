@@ -976,6 +976,16 @@ def t_paired_pooling():
             return "pool4 2 x 4 ports, 6 flows: %s" % got
         if counter("bib_unpaired") - before != 2:
             return "bib_unpaired +%d, not +2" % (counter("bib_unpaired") - before)
+        # bib show tells which: the two on the other address
+        marks = sorted((b["addr4"], b["unpaired"]) for b in ctlj("bib", "show", "udp")
+                       if 46200 <= b["port6"] < 46206)
+        want = sorted([(got[0], False)] * 4 + [(got[4], True)] * 2)
+        if marks != want:
+            return "bib show unpaired marks %s, not %s" % (marks, want)
+        text = ctl("bib", "show", "udp").stdout
+        if sum(" unpaired " in line for line in text.splitlines()) != 2:
+            return "bib show table: %d rows of type unpaired, not 2" % sum(
+                " unpaired " in line for line in text.splitlines())
     finally:
         ctl_ok("session", "flush")
         ctl_ok("config", "set", "subscriber-prefix-len", "64")

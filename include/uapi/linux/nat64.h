@@ -46,7 +46,9 @@
  * NAT64_CMD_BIB_GET (dump, admin)   [NAT64_A_PROTO] filter; reply per binding:
  *                                   NAT64_A_PROTO, NAT64_A_ADDR6, NAT64_A_PORT6,
  *                                   NAT64_A_ADDR4, NAT64_A_PORT4, [NAT64_A_STATIC],
- *                                   NAT64_A_SESSIONS
+ *                                   NAT64_A_SESSIONS, [NAT64_A_UNPAIRED] (a dynamic
+ *                                   binding not on its subscriber's paired pool4
+ *                                   address, whose ports there were taken)
  *
  * NAT64_CMD_SESSION_GET (dump, admin) [NAT64_A_PROTO] filter; reply per session:
  *                                   NAT64_A_PROTO, NAT64_A_ADDR6, NAT64_A_PORT6
@@ -197,6 +199,7 @@ enum nat64_attr {
 	NAT64_A_CFG_MAX_STORED_SYNS,	/* u32 */
 	NAT64_A_CFG_MAX_SESS_PER_SUB,	/* u32 */
 	NAT64_A_CFG_SUB_PREFIX_LEN,	/* u8 */
+	NAT64_A_UNPAIRED,		/* flag */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
