@@ -9,7 +9,7 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
-#include <linux/gcd.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/in6.h>
 #include <linux/ip.h>
@@ -51,17 +51,7 @@ typedef int64_t s64;
 #define htonl(x)	((__be32)htobe32(x))
 #define ntohl(x)	be32toh((__force u32)(x))
 
-/* lib/math/gcd.c's, for the userspace build */
-static inline unsigned long gcd(unsigned long a, unsigned long b)
-{
-	while (b) {
-		unsigned long r = a % b;
-
-		a = b;
-		b = r;
-	}
-	return a;
-}
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
 /* IPv4 fragment field bits (RFC 791) */

@@ -145,13 +145,21 @@ static void t_fallback(void)
 		__be32 addr;
 		u16 port;
 
-		/* 24 low ports (1000-1023), 26 high ports (1024-1049) */
+		u64 lo = 0, hi = 0;
+
+		/* 24 low ports (1000-1023), 26 high ports (1024-1049): each once */
 		for (a = 0; a < 100; a++) {
 			CHECK(nat64_port_pick(&both, 1, R_UDP, 53, 0, a, &addr, &port), "none");
-			CHECK_EQ(port, 1000 + a % 24);
+			CHECK(port >= 1000 && port <= 1023, "sport 53, attempt %u: %u", a, port);
+			if (a < 24 && port >= 1000 && port <= 1023)
+				lo |= 1ull << (port - 1000);
 			CHECK(nat64_port_pick(&both, 1, R_UDP, 1024, 0, a, &addr, &port), "none");
-			CHECK_EQ(port, 1024 + a % 26);
+			CHECK(port >= 1024 && port <= 1049, "sport 1024, attempt %u: %u", a, port);
+			if (a < 26 && port >= 1024 && port <= 1049)
+				hi |= 1ull << (port - 1024);
 		}
+		CHECK(lo == (1ull << 24) - 1 && hi == (1ull << 26) - 1, "low %#llx high %#llx",
+		      (unsigned long long)lo, (unsigned long long)hi);
 	}
 	end_case();
 }
