@@ -113,8 +113,15 @@ static int nat64_defrag4(struct nat64_net *nn, struct sk_buff *skb,
 	local_bh_disable();
 	err = ip_defrag(state->net, skb, user);
 	local_bh_enable();
-	if (!err)
-		return 0;	/* reassembled: IPCB frag_max_size set (see out.c) */
+	if (!err) {
+		/*
+		 * As nf_defrag does: forwarded untouched (not ours after
+		 * all), the packet leaves in fragments again, not refused
+		 * for DF (ip_exceeds_mtu() checks IPCB frag_max_size).
+		 */
+		skb->ignore_df = 1;
+		return 0;
+	}
 	if (err != -EINPROGRESS) {
 		nat64_stat_inc_nr(nn, NAT64_STAT_DROP_REASSEMBLY);
 		err = -ENOENT;

@@ -59,21 +59,25 @@ static u64 nat64_space(const struct nat64_pool4_entry *e, unsigned int n, u8 pro
 }
 
 /*
- * Strides: primes above 65536, spread out, so that none divides the ports of
- * one address and, taken modulo a pool's candidates, they give steps far
- * apart (a prime that divides a larger pool's count is passed over).
+ * Strides: primes above 65536, so that none divides the ports of one
+ * address (a prime that divides a larger pool's count is passed over),
+ * spread out, and chosen so that modulo round counts of candidates (1000,
+ * 1024, 4096, 10000, 28232, 32768, 64512, 65535, 65536 and some multiples)
+ * none is within 1/16 of the count from a multiple of it: no flow steps
+ * through ports one or a few at a time.
  */
 static const u32 nat64_strides[] = {
-	70001, 74131, 78229, 82339, 86453, 90583, 94687, 98779,
-	102911, 107021, 111119, 115223, 119359, 123449, 127579, 131671,
-	135781, 139891, 143999, 148123, 152231, 156347, 160453, 164569,
-	168673, 172787, 176887, 181001, 185123, 189223, 193337, 197453,
+	70729, 74131, 77137, 86461, 90631, 93637, 100649, 103651,
+	106753, 110849, 115777, 123757, 135427, 138433, 145543, 148549,
+	151813, 155317, 158329, 161333, 166147, 171161, 174221, 183761,
+	186763, 201073, 204133, 209159, 214129, 217351, 220663, 231559,
 };
 
 /*
- * Candidate number @attempt of @total: a start and a stride both from
- * @hash, the stride prime to @total, so that attempts 0..total-1 visit every
- * candidate once. Flows whose starts fall close probe apart (double hashing):
+ * Candidate number @attempt of @total: a start and a stride (one of 32) both
+ * from @hash, the stride prime to @total, so that attempts 0..total-1 visit
+ * every candidate once. Flows whose starts fall close probe apart (double
+ * hashing):
  * with a stride of one, the taken ports would gather into runs that every
  * flow starting inside one walks, and a binding on an address 95 % taken
  * would cost about 11 probes instead of 3.

@@ -312,8 +312,9 @@ static struct nat64_bib *nat64_bib_create(struct nat64_net *nn,
 			ok = nat64_port_pick_on(pool->e, pool->n, k6->proto, paired, sport,
 						hash, i, &port);
 		} else {
-			ok = nat64_port_pick(pool->e, pool->n, k6->proto, sport, hash,
-					     i - NAT64_PAIRED_PROBES, &k4.addr, &port);
+			/* attempts go on: a pool of one address is not probed twice */
+			ok = nat64_port_pick(pool->e, pool->n, k6->proto, sport, hash, i,
+					     &k4.addr, &port);
 		}
 		if (!ok) {
 			*reason = NAT64_STAT_DROP_NO_POOL4;

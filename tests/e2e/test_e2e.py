@@ -584,21 +584,22 @@ def outgoing_non_syn(tap):
 
 
 def t_drop_tcp_no_syn():
-    st = stats()
-    before = st["drop_tcp_no_session"]
-    watch = Tap("c6", "eth0")  # also sees segments of other, closed connections
+    # the tap sees each segment c6 sends before the translator does: opened
+    # before the first count and read after the last, it saw all counted
+    watch = Tap("c6", "eth0")
     try:
+        st = stats()
+        before = st["drop_tcp_no_session"]
         sent, got, _ = six_to_four(TCP(sport=41005, dport=9, flags="A"),
                                    lambda p: TCP in p and p[TCP].dport == 9 and
                                    p[TCP].flags == "A", wait=1)
         if got is not None:
             return "non-SYN without session was translated"
         counted("drop_tcp_no_session", before)
-        time.sleep(0.2)
+        now = stats()
         segs = outgoing_non_syn(watch)
     finally:
         watch.close()
-    now = stats()
     # each non-SYN segment c6 sent counts at most once; ours at least
     if not 1 <= now["drop_tcp_no_session"] - before <= segs:
         return "drop_tcp_no_session +%d for %d non-SYN segments c6 sent; moved: %s" % (

@@ -145,21 +145,21 @@ static void t_fallback(void)
 		__be32 addr;
 		u16 port;
 
-		u64 lo = 0, hi = 0;
+		u64 low = 0, high = 0;
 
 		/* 24 low ports (1000-1023), 26 high ports (1024-1049): each once */
 		for (a = 0; a < 100; a++) {
 			CHECK(nat64_port_pick(&both, 1, R_UDP, 53, 0, a, &addr, &port), "none");
 			CHECK(port >= 1000 && port <= 1023, "sport 53, attempt %u: %u", a, port);
 			if (a < 24 && port >= 1000 && port <= 1023)
-				lo |= 1ull << (port - 1000);
+				low |= 1ull << (port - 1000);
 			CHECK(nat64_port_pick(&both, 1, R_UDP, 1024, 0, a, &addr, &port), "none");
 			CHECK(port >= 1024 && port <= 1049, "sport 1024, attempt %u: %u", a, port);
 			if (a < 26 && port >= 1024 && port <= 1049)
-				hi |= 1ull << (port - 1024);
+				high |= 1ull << (port - 1024);
 		}
-		CHECK(lo == (1ull << 24) - 1 && hi == (1ull << 26) - 1, "low %#llx high %#llx",
-		      (unsigned long long)lo, (unsigned long long)hi);
+		CHECK(low == (1ull << 24) - 1 && high == (1ull << 26) - 1, "low %#llx high %#llx",
+		      (unsigned long long)low, (unsigned long long)high);
 	}
 	end_case();
 }
@@ -271,6 +271,52 @@ static void t_coverage(void)
 		coverage(&big, 1, R_UDP, 3333, 99, 25600, 1024, 65535);
 		end_case();
 	}
+	{
+		/* 35000 + 35729 identifiers: 70729, the first stride, divides them */
+		struct nat64_pool4_entry two[2] = {
+			E(R_ICMP4, "10.2.0.1", 32, 0, 34999), E(R_ICMP4, "10.2.0.2", 32, 0, 35728),
+		};
+		static const u64 hs[] = { 0, 5, 0x100000007ull, 31ull << 32 };
+		size_t h;
+
+		for (h = 0; h < sizeof(hs) / sizeof(hs[0]); h++) {
+			begin_case("port_pick full coverage, 70729 candidates, a stride dividing "
+				   "them passed over (hash %#llx)", (unsigned long long)hs[h]);
+			coverage(two, 2, R_ICMP4, 7, hs[h], 70729, 0, 65535);
+			end_case();
+		}
+	}
+}
+
+/* an address held by two entries: the ports of both, each once */
+static void t_on_two(void)
+{
+	struct nat64_pool4_entry two[2] = {
+		E(R_TCP, "192.0.2.16", 30, 1024, 2000), E(R_TCP, "192.0.2.17", 32, 3000, 4000),
+	};
+	uint8_t seen[4001 - 1024];
+	__be32 addr;
+	unsigned int n = 977 + 1001, i;
+	u16 port;
+	u32 a;
+
+	begin_case("port_pick_on: an address in two entries, their 1978 ports once each");
+	memset(seen, 0, sizeof(seen));
+	txt4("192.0.2.17", &addr);
+	for (a = 0; a < n && !case_failed(); a++) {
+		CHECK(nat64_port_pick_on(two, 2, R_TCP, addr, 5000, 0xabcdef12345ull, a, &port),
+		      "none");
+		CHECK((port >= 1024 && port <= 2000) || (port >= 3000 && port <= 4000),
+		      "attempt %u: port %u", a, port);
+		if (case_failed())
+			break;
+		CHECK(!seen[port - 1024], "attempt %u repeats %u", a, port);
+		seen[port - 1024] = 1;
+	}
+	for (i = 0; i < sizeof(seen) && !case_failed(); i++)
+		CHECK(seen[i] == (i <= 2000 - 1024 || i >= 3000 - 1024),
+		      "port %u %s", i + 1024, seen[i] ? "given" : "never given");
+	end_case();
 }
 
 static void t_order(void)
@@ -284,7 +330,7 @@ static void t_order(void)
 
 	begin_case("port_pick /30: ports vary fastest, each address used 10 times in 40");
 	for (a = 0; a < 40; a++) {
-		CHECK(nat64_port_pick(&e, 1, R_TCP, 5000, 0, a, &addr, &port), "none");
+		CHECK(nat64_port_pick(&e, 1, R_TCP, 5000, a, 0, &addr, &port), "none");
 		CHECK_EQ(host32(addr), txt4h("192.0.2.4") + a / 10);
 		CHECK_EQ(port, 2000 + a % 10);
 		if (host32(addr) - txt4h("192.0.2.4") < 4)
@@ -418,7 +464,7 @@ static void t_paired(void)
 	CHECK_TRUE(!nat64_pool4_paired_addr(two, 2, R_UDP, 1, &addr));
 	end_case();
 
-	begin_case("port_pick_on: attempts 0-9 give the address's 10 ports once each, from hash %% 10");
+	begin_case("port_pick_on: attempts 0-9 give the 10 ports once each, from hash %% 10");
 	txt4("192.0.2.7", &addr);
 	for (x = 0; x < 4; x++) {
 		u64 h = 3 + 0x100000001ull * x * 977;
@@ -429,7 +475,8 @@ static void t_paired(void)
 			if (a == 0 || a == 10)
 				CHECK_EQ(port, 2000 + h % 10);
 			else
-				CHECK(!(mask & 1u << (port - 2000)), "attempt %u repeats %u", a, port);
+				CHECK(!(mask & 1u << (port - 2000)), "attempt %u repeats %u", a,
+				      port);
 			mask |= 1u << (port - 2000);
 		}
 		CHECK(mask == 0x3ff, "ports %#x", mask);
@@ -539,18 +586,22 @@ static void t_fill(void)
 
 	begin_case("port_pick_on: 95 %% of one address taken at < 4 probes each on average");
 	for (made = 0; made < goal && !case_failed(); made++) {
-		x += 0x9e3779b97f4a7c15ull;	/* splitmix64 */
-		uint64_t h = x;
+		uint64_t h;
 
-		h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+		x += 0x9e3779b97f4a7c15ull;	/* splitmix64 */
+		h = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
 		h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
 		h ^= h >> 31;
-		for (a = 0; ; a++) {
+		for (a = 0; a < n; a++) {
 			CHECK(nat64_port_pick_on(&one, 1, R_UDP, addr, 5000, h, a, &port),
 			      "no candidate");
 			if (case_failed() || !taken[port - 1024])
 				break;
 		}
+		CHECK(a < n, "binding %u: %u attempts found no free port of %u", made, n,
+		      n - made);
+		if (case_failed())
+			break;
 		probes += a + 1;
 		worst = a + 1 > worst ? a + 1 : worst;
 		over += a + 1 > NAT64_PAIRED_PROBES;
@@ -573,6 +624,7 @@ int main(void)
 	t_order();
 	t_paired();
 	t_fill();
+	t_on_two();
 	t_contains();
 	t_overlap();
 	return h_finish("test_ports");
