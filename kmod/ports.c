@@ -77,10 +77,9 @@ static const u32 nat64_strides[] = {
  * Candidate number @attempt of @total: a start and a stride (one of 32) both
  * from @hash, the stride prime to @total, so that attempts 0..total-1 visit
  * every candidate once. Flows whose starts fall close probe apart (double
- * hashing):
- * with a stride of one, the taken ports would gather into runs that every
- * flow starting inside one walks, and a binding on an address 95 % taken
- * would cost about 11 probes instead of 3.
+ * hashing): with a stride of one, the taken ports would gather into runs
+ * that every flow starting inside one walks, and a binding on an address
+ * 95 % taken would cost about 11 probes instead of 3.
  */
 static u64 nat64_nth(u64 hash, u32 attempt, u64 total)
 {
