@@ -81,6 +81,30 @@ fill() {
 	s2=$(ours_sessions)
 	rate_line fill "$r1" "$r2" "$t1" "$t2" 0 "$s2"
 }
+# tcp_phase NAME: iperf3 c6 -> s4 (offloads on, the veth defaults, as
+# make bench's tcp_on) for QPROF_SECS + 2 s: the rate and both CPUs' busy
+# share. No guest profile: perf's samples (cpu-clock, no PMU under TCG) put
+# 98 % in the idle loop while /proc/stat has both CPUs half busy or more.
+tcp_phase() {
+	local dst=$S4_ADDR6 f out
+	[ "$C" = plain ] && dst=$PLAIN6_S4
+	N=$((N + 1))
+	f=$N-$1
+	mode on
+	nsrun "$NS_S4" "iperf3 -s -D >/dev/null 2>&1"
+	nsrun "$NS_C6" "iperf3 -c $dst -t $((SECS + 2)) -f m >$AGENT_DIR/iperf.out 2>&1 &"
+	sleep 1
+	echo "$f" >"$BENCH_OUT/phase"
+	cpustat CA_
+	sleep "$SECS"
+	cpustat CB_
+	sleep 2
+	out=$(awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1) }' \
+		"$AGENT_DIR/iperf.out")
+	echo "QPROF $f ${out:-?} Mbit/s (iperf3, offloads on), busy $(cpubusy)" |
+		tee -a "$BENCH_OUT/phases.txt"
+	mode pktgen
+}
 FILL=${QPROF_FILL:-50000}
 # shellcheck disable=SC2034 # read by lib.sh (scale_to)
 SPORTS=1009
@@ -101,6 +125,9 @@ for ph in ${QPROF_PHASES:-plain64 est64 new est46 plain46}; do
 		continue ;;
 	est46) use ours; pg4 203.0.113.1 1000 1004 "$STATIC_PORT" ;;
 	plain46) use plain; pg4 "$PLAIN4_C6" 1000 1004 "$STATIC_PORT" ;;
+	# TCP with offloads on (iperf3), both CPUs profiled
+	tcp) use ours; tcp_phase tcp; continue ;;
+	tcpplain) use plain; tcp_phase tcpplain; continue ;;
 	esac
 	case $ph in
 	*46) phase "$ph" "$NS_S4" "$S4_IF" "$NS_C6" "$C6_IF" ;;
