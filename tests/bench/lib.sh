@@ -574,13 +574,15 @@ newsess() {
 newsess_few() {
 	local s0 s1
 	s0=$("${C}_sessions")
-	pg6 "$S4_ADDR6" 1024 1535 10 1007 || return 1
+	newfew_pg || return 1
 	measure "$NS_C6" "$C6_IF" "$NS_S4" "$S4_IF"
 	sleep 0.5
 	s1=$("${C}_sessions")
 	result new_few "$C" "$(((s1 - s0) * 1000000 / M_RUN_US))" \
 		"sessions/s on 511 bindings: $((s1 - s0)) in $((M_RUN_US / 1000)) ms; $M_INFO"
 }
+
+newfew_pg() { pg6 "$S4_ADDR6" 1024 1535 10 1007; }
 
 # Many established flows: FLOWS flows (source ports, one destination port)
 # made one by one, paced so that none is lost, then the same flows round and
@@ -669,12 +671,15 @@ scale_mem() { # N
 	return 0
 }
 
+iperf_mbps() { # iperf3 -f m output on stdin: the receiver's Mbit/s
+	awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1) }'
+}
 tcp() { # on|off
 	local dst=$S4_ADDR6 out mbps
 	[ "$C" = plain ] && dst=$PLAIN6_S4
 	mode "$1"
 	out=$(nsout "$NS_C6" "timeout $((IPERF_T + 30)) iperf3 -c $dst -t $IPERF_T -O $IPERF_O -f m")
-	mbps=$(awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1) }' <<<"$out")
+	mbps=$(iperf_mbps <<<"$out")
 	[ -n "$mbps" ] || note "$C round $ROUND: iperf3 failed: $(tail -n2 <<<"$out" | tr '\n' ' ')"
 	result "tcp_$1" "$C" "$mbps" "Mbit/s, iperf3 ${IPERF_T}s"
 }

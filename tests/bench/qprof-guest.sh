@@ -99,8 +99,7 @@ tcp_phase() {
 	sleep "$SECS"
 	cpustat CB_
 	sleep 2
-	out=$(awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1) }' \
-		"$AGENT_DIR/iperf.out")
+	out=$(iperf_mbps <"$AGENT_DIR/iperf.out")
 	echo "QPROF $f ${out:-?} Mbit/s (iperf3, offloads on), busy $(cpubusy)" |
 		tee -a "$BENCH_OUT/phases.txt"
 	mode pktgen
@@ -116,7 +115,7 @@ for ph in ${QPROF_PHASES:-plain64 est64 new est46 plain46}; do
 	est64) use ours; pg6 "$S4_ADDR6" 1000 1004 9 9 ;;
 	new) use ours; ours_flush; sleep 1; pg6 "$S4_ADDR6" 1024 65535 10 17 ;;
 	# new sessions on 511 bindings (newsess_few in lib.sh)
-	newfew) use ours; ours_flush; sleep 1; pg6 "$S4_ADDR6" 1024 1535 10 1007 ;;
+	newfew) use ours; ours_flush; sleep 1; newfew_pg ;;
 	# fill: see fill(); replay: the same flows round and round at full
 	# speed, all established (the phase shows 0 sessions)
 	fill) use ours; fill; continue ;;
@@ -125,7 +124,7 @@ for ph in ${QPROF_PHASES:-plain64 est64 new est46 plain46}; do
 		continue ;;
 	est46) use ours; pg4 203.0.113.1 1000 1004 "$STATIC_PORT" ;;
 	plain46) use plain; pg4 "$PLAIN4_C6" 1000 1004 "$STATIC_PORT" ;;
-	# TCP with offloads on (iperf3), both CPUs profiled
+	# TCP with offloads on (iperf3): rate and CPU shares
 	tcp) use ours; tcp_phase tcp; continue ;;
 	tcpplain) use plain; tcp_phase tcpplain; continue ;;
 	esac
