@@ -114,6 +114,8 @@ for ph in ${QPROF_PHASES:-plain64 est64 new est46 plain46}; do
 	plain64) use plain; pg6 "$PLAIN6_S4" 1000 1004 9 9 ;;
 	est64) use ours; pg6 "$S4_ADDR6" 1000 1004 9 9 ;;
 	new) use ours; ours_flush; sleep 1; pg6 "$S4_ADDR6" 1024 65535 10 17 ;;
+	# the new-session traffic forwarded plainly: what varying the ports costs
+	plainnew) use plain; pg6 "$PLAIN6_S4" 1024 65535 10 17 ;;
 	# new sessions on 511 bindings (newsess_few in lib.sh)
 	newfew) use ours; ours_flush; sleep 1; newfew_pg ;;
 	# fill: see fill(); replay: the same flows round and round at full

@@ -10,7 +10,9 @@
 # Phases "fill" (QPROF_FILL new flows, paced) and "replay" (the same flows
 # round and round at full speed, all hits) tell creating sessions from
 # touching many of them; "grow" adds QPROF_BIG (1000000) idle sessions for
-# the phases after it; "newfew" makes new sessions on 511 bindings; "tcp"
+# the phases after it; "newfew" makes new sessions on 511 bindings;
+# "plainnew" forwards the new-session traffic plainly (what varying the
+# ports costs the stack and pktgen); "tcp"
 # and "tcpplain" run iperf3 with offloads on (rate and CPU busy shares).
 #
 #   [QPROF_HOST=0] [QPROF_GUEST=1] [QPROF_PHASES=...] tests/bench/qprof.sh
