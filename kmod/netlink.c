@@ -23,12 +23,25 @@ static struct netlink_range_validation nat64_max_range __ro_after_init = { .min 
 static struct netlink_range_validation nat64_syns_range __ro_after_init = { .max = 4096 };
 static struct netlink_range_validation nat64_sub_range __ro_after_init = { .max = 1u << 31 };
 
+static bool nat64_proto_ok(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_ICMP;
+}
+
+static int nat64_proto_valid(const struct nlattr *attr, struct netlink_ext_ack *extack)
+{
+	if (nat64_proto_ok(nla_get_u8(attr)))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "protocol must be TCP, UDP or ICMP");
+	return -EINVAL;
+}
+
 static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_PREFIX6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[NAT64_A_PREFIX6_LEN] = NLA_POLICY_RANGE(NLA_U8, 0, 128),
 	[NAT64_A_ADDR4] = { .type = NLA_BE32 },
 	[NAT64_A_ADDR4_LEN] = NLA_POLICY_RANGE(NLA_U8, 16, 32),
-	[NAT64_A_PROTO] = NLA_POLICY_RANGE(NLA_U8, IPPROTO_ICMP, IPPROTO_UDP),
+	[NAT64_A_PROTO] = NLA_POLICY_VALIDATE_FN(NLA_U8, nat64_proto_valid),
 	[NAT64_A_PROTOS] = NLA_POLICY_MASK(NLA_U8, NAT64_PROTO_F_ALL),
 	[NAT64_A_PORT_MIN] = { .type = NLA_U16 },
 	[NAT64_A_PORT_MAX] = { .type = NLA_U16 },
@@ -68,11 +81,6 @@ static int nat64_err(struct genl_info *info, int attr, const char *msg, int err)
 		if (!(info)->attrs[attr])					\
 			return nat64_err(info, 0, "missing " what, -EINVAL);	\
 	} while (0)
-
-static bool nat64_proto_ok(u8 proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_ICMP;
-}
 
 static void *nat64_put_hdr(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
 {
@@ -353,6 +361,8 @@ static int nat64_pool4_doit(struct sk_buff *skb, struct genl_info *info)
 		return nat64_err(info, NAT64_A_ADDR4, "no such pool4 entry", -ENOENT);
 	}
 	nat64_pool4_publish(nn, new);
+	/* a binding made on the old pool is in the tables before the walk */
+	synchronize_net();
 	nat64_state_flush(nn, nat64_bib_outside_pool, NULL, true, NAT64_RSN_CONFIG);
 	return 0;
 }
@@ -362,6 +372,7 @@ static int nat64_pool4_flush(struct sk_buff *skb, struct genl_info *info)
 	struct nat64_net *nn = nat64_info_net(info);
 
 	nat64_pool4_publish(nn, NULL);
+	synchronize_net();	/* as in nat64_pool4_doit */
 	nat64_state_flush(nn, NULL, NULL, true, NAT64_RSN_FLUSHED);
 	return 0;
 }
@@ -404,10 +415,7 @@ static int nat64_bib_key6(struct genl_info *info, struct nat64_bkey6 *k6)
 	NAT64_NEED(info, NAT64_A_ADDR6, "IPv6 address");
 	NAT64_NEED(info, NAT64_A_PORT6, "IPv6 port");
 	memset(k6, 0, sizeof(*k6));
-	k6->proto = nla_get_u8(info->attrs[NAT64_A_PROTO]);
-	if (!nat64_proto_ok(k6->proto))
-		return nat64_err(info, NAT64_A_PROTO, "protocol must be TCP, UDP or ICMP",
-				 -EINVAL);
+	k6->proto = nla_get_u8(info->attrs[NAT64_A_PROTO]);	/* checked by the policy */
 	nla_memcpy(&k6->addr, info->attrs[NAT64_A_ADDR6], sizeof(k6->addr));
 	k6->port = htons(nla_get_u16(info->attrs[NAT64_A_PORT6]));
 	return 0;

@@ -34,7 +34,7 @@ static const char prefix_usage[] =
 	"prefix show\n";
 static const char pool4_usage[] =
 	"pool4 add ADDR[/LEN] [tcp] [udp] [icmp] [ports MIN-MAX] [force]\n"
-	"pool4 del ADDR[/LEN] [tcp] [udp] [icmp]\n"
+	"pool4 del ADDR[/LEN] [tcp] [udp] [icmp] [ports MIN-MAX]\n"
 	"pool4 { show | flush }\n";
 static const char bib_usage[] =
 	"bib { add | del } PROTO [IPV6]:PORT IPV4:PORT\n"
@@ -74,7 +74,8 @@ static const char where_usage[] =
 	"                    -h | --help | -V | --version }\n"
 	"COMMAND defaults to show. pool4 add/del without a protocol means all three.\n"
 	"-f FILE (- for stdin) applies lines in this grammar, as printed by save,\n"
-	"all or nothing; \"flush\" there starts from an empty configuration.\n";
+	"all or nothing; \"flush\" there removes every prefix, pool4 entry, binding\n"
+	"and session (the settings stay).\n";
 
 /*
  * The full usage (usage NULL, full), the short one of an object, or when
@@ -99,8 +100,8 @@ static void print_usage(FILE *f, const char *usage, bool full)
 		fputs(where_usage, f);
 		return;
 	}
-	if (!usage)
-		fprintf(f, "%.*s", (int)(strchr(where_usage, '\n') - where_usage + 1),
+	if (!usage)	/* the OBJECT lines */
+		fprintf(f, "%.*s", (int)(strstr(where_usage, "       PROTO") - where_usage),
 			where_usage);
 	fputs("Run 'nat64ctl help' for the full usage.\n", f);
 }
@@ -290,16 +291,14 @@ static int do_pool4(int argc, char **argv, int cmd)
 	if (has_len)
 		put_u8(msg, NAT64_A_ADDR4_LEN, len);
 	put_u8(msg, NAT64_A_PROTOS, flags ? flags : NAT64_PROTO_F_ALL);
-	if (has_ports && cmd == NAT64_CMD_POOL4_ADD) {
+	if (has_ports) {
 		put_u16(msg, NAT64_A_PORT_MIN, min);
 		put_u16(msg, NAT64_A_PORT_MAX, max);
 	}
 	if (force)
 		if (nla_put_flag(msg, NAT64_A_FORCE) < 0)
 			oom();
-	return submit(msg, has_ports && cmd == NAT64_CMD_POOL4_DEL ?
-		      xstrdup("pool4 del ignores ports, whole entries were removed") :
-		      NULL);
+	return submit(msg, NULL);
 }
 
 /* stats */
@@ -337,8 +336,8 @@ static int do_stats(int argc, char **argv, int cmd)
 
 const struct cfg_key cfg_keys[] = {
 	{ "udp-timeout", "udp_timeout", NAT64_A_CFG_UDP_TIMEOUT, 4, 120 },
-	{ "tcp-est-timeout", "tcp_est_timeout", NAT64_A_CFG_TCP_EST_TIMEOUT, 4, 7200 },
-	{ "tcp-trans-timeout", "tcp_trans_timeout", NAT64_A_CFG_TCP_TRANS_TIMEOUT, 4, 0 },
+	{ "tcp-est-timeout", "tcp_est_timeout", NAT64_A_CFG_TCP_EST_TIMEOUT, 4, 7440 },
+	{ "tcp-trans-timeout", "tcp_trans_timeout", NAT64_A_CFG_TCP_TRANS_TIMEOUT, 4, 240 },
 	{ "icmp-timeout", "icmp_timeout", NAT64_A_CFG_ICMP_TIMEOUT, 4, 0 },
 	{ "max-sessions", "max_sessions", NAT64_A_CFG_MAX_SESSIONS, 4, 0 },
 	{ "wkp-global-only", "wkp_global_only", NAT64_A_CFG_WKP_GLOBAL_ONLY, 1, 0 },
@@ -428,7 +427,7 @@ static int do_config(int argc, char **argv, int cmd)
 		cfg_put(msg, &cfg_keys[k], val[k]);
 		if (val[k] >= cfg_keys[k].rfc_min)
 			continue;
-		if (asprintf(&w, "%s%s%s %lu is below the RFC 6146 minimum of %lu seconds",
+		if (asprintf(&w, "%s%s%s %lu is below the minimum of RFC 6146 and RFC 5382, %lu seconds",
 			     warn ? warn : "", warn ? "\n" : "", cfg_keys[k].name,
 			     val[k], cfg_keys[k].rfc_min) < 0)
 			oom();

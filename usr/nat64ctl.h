@@ -60,7 +60,7 @@ struct cfg_key {
 	const char *json;
 	int attr;
 	int size;		/* of the attribute: 4 (u32) or 1 (u8) */
-	unsigned long rfc_min;	/* RFC 6146 minimum, warned about */
+	unsigned long rfc_min;	/* RFC 6146/5382 minimum, warned about */
 };
 extern const struct cfg_key cfg_keys[];
 #define NR_CFG_SETTABLE 11	/* the first ones; then read-only counts */

@@ -288,6 +288,32 @@ def t_pool4_force():
         return "pool4 not restored: %s" % ctlj("pool4", "show")
 
 
+def t_pool4_del_ports():
+    """pool4 del with ports removes the entry of exactly that range, with
+    its bindings; the other range on the same address stays, and so do its."""
+    addr = "198.51.100.77"
+    ctl_ok("pool4", "add", addr, "udp", "ports", "2000-2999")
+    ctl_ok("pool4", "add", addr, "udp", "ports", "3000-3999")
+    try:
+        ctl_ok("bib", "add", "udp", "[2001:db8:6::1]:7001", addr + ":2001")
+        ctl_ok("bib", "add", "udp", "[2001:db8:6::1]:7002", addr + ":3001")
+        r = ctl("pool4", "del", addr, "udp", "ports", "2000-2100")
+        if r.returncode != 1 or "no such pool4 entry" not in r.stderr:
+            return "range not in pool4: exit %d %r" % (r.returncode, r.stderr)
+        r = ctl("pool4", "del", addr, "udp", "ports", "2000-2999")
+        if r.returncode or r.stderr:
+            return "del: exit %d %r" % (r.returncode, r.stderr)
+        left = ["%d-%d" % (e["port_min"], e["port_max"]) for e in ctlj("pool4", "show")
+                if e["addr4"] == addr]
+        bibs = sorted(b["port4"] for b in ctlj("bib", "show", "udp") if b["addr4"] == addr)
+        if left != ["3000-3999"] or bibs != [3001]:
+            return "pool4 %s, bindings on ports %s" % (left, bibs)
+    finally:
+        ctl("pool4", "del", addr)
+    if [b for b in ctlj("bib", "show", "udp") if b["addr4"] == addr]:
+        return "bindings outlived the pool4 entry"
+
+
 # --- (e) dns64 --------------------------------------------------------------
 
 def t_dns64():
@@ -379,6 +405,7 @@ def main():
          t_file_rollback),
         ("nat64ctl pool4 add over the box's ephemeral ports: refused, force, saved, deleted",
          t_pool4_force),
+        ("nat64ctl pool4 del ports: only that range and its bindings go", t_pool4_del_ports),
         ("nat64ctl dns64 unbound and bind with one and two prefixes", t_dns64),
         ("nat64ctl unprivileged: EPERM for admin commands and monitor, stats/config work",
          t_unprivileged),

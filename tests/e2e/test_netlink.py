@@ -117,13 +117,16 @@ R = Results()
 g = None
 
 
-def expect_err(name, payload, want_msg=True):
+def expect_err(name, payload, want_msg=True, dump=False):
+    """want_msg: an extack message, this one if it is a string."""
     def case():
-        err, msg, _ = g.cmd(name, payload)
+        err, msg, _ = g.cmd(name, payload, dump)
         if err == 0:
             return "accepted"
         if want_msg and not msg:
             return "error %d without extack message" % err
+        if isinstance(want_msg, str) and msg != want_msg:
+            return "message %r" % msg
     return case
 
 
@@ -185,6 +188,8 @@ def main():
         ("pool4 add valid", expect_ok("POOL4_ADD", pool)),
         ("pool4 add overlapping", expect_err("POOL4_ADD", pool + u8("PROTOS", 2))),
         ("pool4 del unknown", expect_err("POOL4_DEL", raw("ADDR4", socket.inet_aton("198.51.100.9")))),
+        ("pool4 del ports other than the entry's", expect_err(
+            "POOL4_DEL", pool + u8("PROTOS", 2) + u16("PORT_MIN", 1) + u16("PORT_MAX", 2))),
         ("bib add without protocol", expect_err("BIB_ADD", bib[8:])),
         ("bib add protocol 2", expect_err("BIB_ADD", u8("PROTO", 2) + bib[8:])),
         ("bib add protocol 18", expect_err("BIB_ADD", u8("PROTO", 18) + bib[8:])),
@@ -213,6 +218,10 @@ def main():
              b"\x4d\0\0\0" in g.cmd("CONFIG_GET", b"")[2])),
         ("config get", expect_ok("CONFIG_GET", b"")),
         ("session flush with protocol", expect_ok("SESSION_FLUSH", u8("PROTO", 17))),
+        ("session flush protocol 2", expect_err("SESSION_FLUSH", u8("PROTO", 2),
+                                                want_msg="protocol must be TCP, UDP or ICMP")),
+        ("session dump protocol 2", expect_err("SESSION_GET", u8("PROTO", 2), dump=True,
+                                               want_msg="protocol must be TCP, UDP or ICMP")),
         ("pool4 flush", expect_ok("POOL4_FLUSH", b"")),
         ("dumps with junk attributes", lambda: next((n for n in ("PREFIX_GET", "POOL4_GET", "BIB_GET",
                                                                 "SESSION_GET", "STATS_GET")

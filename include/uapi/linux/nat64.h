@@ -29,9 +29,11 @@
  *	(net.ipv4.ip_local_port_range) are refused with EADDRINUSE unless
  *	NAT64_A_FORCE is given: replies to the box's own connections would be
  *	taken for translated traffic.
- * NAT64_CMD_POOL4_DEL (admin)       NAT64_A_ADDR4, [NAT64_A_ADDR4_LEN], [NAT64_A_PROTOS]
- *	Remove the entries with exactly this address/length for these protocols,
- *	and the bindings and sessions that use them (static ones included).
+ * NAT64_CMD_POOL4_DEL (admin)       NAT64_A_ADDR4, [NAT64_A_ADDR4_LEN], [NAT64_A_PROTOS],
+ *                                   [NAT64_A_PORT_MIN, NAT64_A_PORT_MAX]
+ *	Remove the entries with exactly this address/length for these protocols
+ *	(and, when the ports are given, exactly this port range), and the
+ *	bindings and sessions that use them (static ones included).
  * NAT64_CMD_POOL4_GET (dump)        reply per entry and protocol: NAT64_A_ADDR4,
  *                                   NAT64_A_ADDR4_LEN, NAT64_A_PROTO,
  *                                   NAT64_A_PORT_MIN, NAT64_A_PORT_MAX
@@ -100,8 +102,9 @@
  *	NAT64_A_CFG_SUB_PREFIX_LEN    u8, 32..128            (default 64): the IPv6
  *	      prefix length that makes a subscriber; changes only while there
  *	      are no sessions (EBUSY otherwise)
- *	The UDP and TCP established minimums of RFC 6146 (120 s, 7200 s) are not
- *	enforced, so that tests can use short timeouts; nat64ctl warns below them.
+ *	The timeout minimums of RFC 6146 4 and RFC 5382 REQ-5 (UDP 120 s, TCP
+ *	established 7440 s, transitory 240 s) are not enforced, so that tests
+ *	can use short timeouts; nat64ctl warns below them.
  */
 #ifndef _UAPI_LINUX_NAT64_H
 #define _UAPI_LINUX_NAT64_H
