@@ -353,6 +353,21 @@ const struct cfg_key cfg_keys[] = {
 	{ }
 };
 
+/* What the user calls attribute @type of a request, for error messages. */
+const char *attr_key(int type)
+{
+	int k;
+
+	if (type == NAT64_A_PREFIX6_LEN)
+		return "prefix length";
+	if (type == NAT64_A_ADDR4_LEN)
+		return "pool4 length";
+	for (k = 0; k < NR_CFG_SETTABLE; k++)
+		if (cfg_keys[k].attr == type)
+			return cfg_keys[k].name;
+	return NULL;
+}
+
 /* The value of a setting in a reply (u32 or u8), and in a request. */
 uint32_t cfg_get(const struct cfg_key *k, struct nlattr *a)
 {

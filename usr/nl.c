@@ -219,6 +219,45 @@ static size_t err_tlv_off(const struct nlmsghdr *nlh, const struct nlmsgerr *e)
 	return off;
 }
 
+/*
+ * A value the policy refuses: the kernel points at the attribute (its offset
+ * in the request, which the error echoes) and gives its range. Append
+ * " (KEY: MIN-MAX)" to the message.
+ */
+static void range_hint(struct nlmsghdr *nlh, const struct nlmsgerr *e, char *buf,
+		       size_t size)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1], *pol[NL_POLICY_TYPE_ATTR_MAX + 1];
+	size_t off = err_tlv_off(nlh, e), used = strlen(buf);
+	const struct nlattr *bad;
+	const char *key;
+	uint32_t at;
+
+	if (!used || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    (nlh->nlmsg_flags & NLM_F_CAPPED) || nlh->nlmsg_len < NLMSG_HDRLEN + off)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)NLMSG_DATA(nlh) + off),
+		      nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL) < 0 ||
+	    !tb[NLMSGERR_ATTR_OFFS] || !tb[NLMSGERR_ATTR_POLICY] ||
+	    nla_len(tb[NLMSGERR_ATTR_OFFS]) != sizeof(at))
+		return;
+	at = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+	/* within the echoed request (err_tlv_off counted it whole) */
+	if (at < NLMSG_HDRLEN + GENL_HDRLEN || e->msg.nlmsg_len < NLA_HDRLEN ||
+	    at > e->msg.nlmsg_len - NLA_HDRLEN)
+		return;
+	bad = (const struct nlattr *)((const char *)&e->msg + at);
+	key = attr_key(bad->nla_type & NLA_TYPE_MASK);
+	if (!key || nla_parse_nested(pol, NL_POLICY_TYPE_ATTR_MAX,
+				     tb[NLMSGERR_ATTR_POLICY], NULL) < 0 ||
+	    !pol[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] || !pol[NL_POLICY_TYPE_ATTR_MAX_VALUE_U])
+		return;
+	snprintf(buf + used, size - used, " (%s: %llu-%llu)", key,
+		 (unsigned long long)nla_get_u64(pol[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]),
+		 (unsigned long long)nla_get_u64(pol[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]));
+}
+
 static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	/* libnl passes the payload; the header is right before it */
@@ -228,6 +267,7 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	(void)nla;
 	x->err = e->error < 0 ? -e->error : e->error;
 	extack(nlh, err_tlv_off(nlh, e), x->msg, sizeof(x->msg));
+	range_hint(nlh, e, x->msg, sizeof(x->msg));
 	x->done = true;
 	return NL_STOP;
 }

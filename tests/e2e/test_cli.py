@@ -288,6 +288,20 @@ def t_pool4_force():
         return "pool4 not restored: %s" % ctlj("pool4", "show")
 
 
+def t_range_errors():
+    """A value out of the kernel's range: one line on stderr, exit 1, with
+    the key and the range the kernel's policy gives."""
+    want = [(("config", "set", "udp-timeout", "0"), "(udp-timeout: 1-86400)"),
+            (("config", "set", "max-stored-syns", "5000"), "(max-stored-syns: 0-4096)"),
+            (("pool4", "add", "10.0.0.0/15"), "(pool4 length: 16-32)")]
+    for args, hint in want:
+        r = ctl(*args)
+        lines = r.stderr.splitlines()
+        if r.returncode != 1 or len(lines) != 1 or not lines[0].startswith("nat64ctl: ") or \
+                not lines[0].endswith(hint):
+            return "%s: exit %d %r" % (" ".join(args), r.returncode, r.stderr)
+
+
 def t_pool4_del_ports():
     """pool4 del with ports removes the entry of exactly that range, with
     its bindings; the other range on the same address stays, and so do its."""
@@ -406,6 +420,7 @@ def main():
         ("nat64ctl pool4 add over the box's ephemeral ports: refused, force, saved, deleted",
          t_pool4_force),
         ("nat64ctl pool4 del ports: only that range and its bindings go", t_pool4_del_ports),
+        ("nat64ctl values out of range name the key and the kernel's range", t_range_errors),
         ("nat64ctl dns64 unbound and bind with one and two prefixes", t_dns64),
         ("nat64ctl unprivileged: EPERM for admin commands and monitor, stats/config work",
          t_unprivileged),
