@@ -90,12 +90,11 @@ static void nat64_flush_bib(void *obj, void *arg)
 	struct nat64_flush_arg *fa = arg;
 	struct nat64_bib *b = obj;
 
-	if (fa->match && !fa->match(fa->nn, NULL, b, fa->arg))
+	if (READ_ONCE(b->dead) || (fa->match && !fa->match(fa->nn, NULL, b, fa->arg)))
 		return;
 	spin_lock_bh(&fa->nn->lock);
-	b->is_static = false;
-	if (!b->sessions)
-		nat64_bib_remove(fa->nn, b, fa->reason);
+	if (!b->dead)
+		nat64_bib_drop(fa->nn, b, fa->reason);
 	spin_unlock_bh(&fa->nn->lock);
 }
 
@@ -109,12 +108,14 @@ void nat64_state_flush(struct nat64_net *nn,
 	};
 	unsigned int pass;
 
-	/* removals shrink the table: a walk that may have missed some goes again */
+	/*
+	 * Removals shrink the table: a walk that may have missed some goes
+	 * again. A binding goes with its sessions under the lock, so that a
+	 * flow opened meanwhile on it cannot keep it (nat64_bib_drop).
+	 */
 	for (pass = 0; pass < 8; pass++)
-		if (nat64_walk(&nn->sess6, nat64_flush_sess, &fa))
-			break;
-	for (pass = 0; bibs_too && pass < 8; pass++)
-		if (nat64_walk(&nn->bib6, nat64_flush_bib, &fa))
+		if (nat64_walk(bibs_too ? &nn->bib6 : &nn->sess6,
+			       bibs_too ? nat64_flush_bib : nat64_flush_sess, &fa))
 			break;
 }
 

@@ -246,6 +246,7 @@ int nat64_bib_del(struct nat64_net *nn, const struct nat64_bkey6 *k6);
 bool nat64_sess_expire(struct nat64_net *nn, struct nat64_session *s);
 void nat64_sess_remove(struct nat64_net *nn, struct nat64_session *s, u8 reason);
 void nat64_bib_remove(struct nat64_net *nn, struct nat64_bib *b, u8 reason);
+void nat64_bib_drop(struct nat64_net *nn, struct nat64_bib *b, u8 reason);
 void nat64_reap(struct nat64_net *nn);
 
 static inline bool nat64_sess_expired(const struct nat64_session *s)
@@ -256,7 +257,11 @@ static inline bool nat64_sess_expired(const struct nat64_session *s)
 /* gc.c */
 void nat64_gc_start(struct nat64_net *nn);
 void nat64_gc_stop(struct nat64_net *nn);
-/* Removes every session (and dynamic binding) for which @match is true. */
+/*
+ * Removes every session for which @match is true (and the dynamic bindings
+ * left without one); with @bibs_too every binding for which it is true,
+ * static ones included, with all their sessions.
+ */
 void nat64_state_flush(struct nat64_net *nn,
 		       bool (*match)(struct nat64_net *nn, struct nat64_session *s,
 				     struct nat64_bib *b, const void *arg),

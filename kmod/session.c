@@ -393,6 +393,7 @@ static struct nat64_session *nat64_sess_insert(struct nat64_net *nn,
 		*reason = err == -EEXIST ? NAT64_STAT_DROP_SESSION_CONFLICT :
 					   NAT64_STAT_DROP_NOMEM;
 		rhashtable_remove_fast(&nn->sess4, &s->node4, nat64_sess4_params);
+		s->dead = true;		/* a reader may have found it in sess4 */
 		nat64_sess_reap(nn, s);
 		nat64_sub_put(nn, sub);
 		return NULL;
@@ -473,6 +474,7 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 					 const struct nat64_skey4 *k, int *reason)
 {
 	struct nat64_bkey4 bk = { .addr = k->dst, .port = k->dport, .proto = k->proto };
+	const struct nat64_prefixes *pf;
 	const struct nat64_prefix *pfx;
 	struct nat64_session *s;
 	struct nat64_bib *b;
@@ -484,7 +486,8 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 	if (s)
 		goto out;
 	b = rhashtable_lookup_fast(&nn->bib4, &bk, nat64_bib4_params);
-	pfx = nat64_prefix_first(rcu_dereference(nn->prefixes));
+	pf = rcu_dereference(nn->prefixes);
+	pfx = nat64_prefix_first(pf);
 	if (!b || !pfx) {
 		*reason = NAT64_STAT_DROP_NO_BIB;
 		goto out;
@@ -503,7 +506,7 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 	*s = (struct nat64_session){
 		.src6 = b->k6.addr, .addr4 = k->src, .port6 = b->k6.port, .rport = k->sport,
 		.pool_addr = k->dst, .pool_port = k->dport, .proto = k->proto,
-		.pidx = pfx - rcu_dereference(nn->prefixes)->p,
+		.pidx = pfx - pf->p,
 	};
 	s = nat64_sess_insert(nn, s, b, false, reason);
 out:
@@ -526,30 +529,63 @@ bool nat64_adf_allows(const struct nat64_bib *b, __be32 remote)
 }
 
 /* Per packet: TCP state and lifetime. No lock unless the TCP state changes. */
+static u32 nat64_tcp_expires(struct nat64_net *nn, enum nat64_tmo t)
+{
+	return (u32)jiffies + (t == NAT64_TMO_EST ? READ_ONCE(nn->cfg.tcp_est_tmo) :
+						    READ_ONCE(nn->cfg.tcp_trans_tmo));
+}
+
+/*
+ * A TCP segment that changes the state: state and lifetime together, under
+ * the lock. A segment that does not may refresh the lifetime of a state
+ * that another CPU has just left (a data segment crossing a FIN or RST):
+ * it looks again after writing, and the lifetime of the newer state wins.
+ */
+static void nat64_tcp_update(struct nat64_net *nn, struct nat64_session *s, bool from6,
+			     u8 tcp_flags)
+{
+	enum nat64_tmo t;
+	unsigned int tries;
+	bool force = false;
+	u32 exp;
+	u8 st;
+
+	for (tries = 0; tries < 4; tries++) {
+		st = READ_ONCE(s->state);
+		if (nat64_tcp_next(st, from6, tcp_flags, &t) != st) {
+			spin_lock_bh(&nn->lock);
+			st = nat64_tcp_next(s->state, from6, tcp_flags, &t);
+			WRITE_ONCE(s->state, st);
+			smp_mb();	/* state before lifetime; pairs with the one below */
+			if (t != NAT64_TMO_KEEP)
+				WRITE_ONCE(s->expires, nat64_tcp_expires(nn, t));
+			spin_unlock_bh(&nn->lock);
+			return;
+		}
+		if (t == NAT64_TMO_KEEP)
+			return;
+		exp = nat64_tcp_expires(nn, t);
+		/* write the shared line at most a few times a second per flow */
+		if (!force && !time_after32(exp, READ_ONCE(s->expires) + HZ / 8))
+			return;
+		WRITE_ONCE(s->expires, exp);
+		smp_mb();	/* lifetime before looking at the state again */
+		if (READ_ONCE(s->state) == st)
+			return;
+		force = true;
+	}
+}
+
 void nat64_sess_update(struct nat64_net *nn, struct nat64_session *s, bool from6,
 		       u8 tcp_flags)
 {
 	unsigned long tmo;
-	enum nat64_tmo t = NAT64_TMO_EST;
-	bool changed = false;
-	u32 exp, old;
+	u32 exp;
 
 	switch (s->proto) {
-	case IPPROTO_TCP: {
-		u8 st = READ_ONCE(s->state);
-
-		if (nat64_tcp_next(st, from6, tcp_flags, &t) != st) {
-			spin_lock_bh(&nn->lock);
-			WRITE_ONCE(s->state, nat64_tcp_next(s->state, from6, tcp_flags, &t));
-			spin_unlock_bh(&nn->lock);
-			changed = true;
-		}
-		if (t == NAT64_TMO_KEEP)
-			return;
-		tmo = t == NAT64_TMO_EST ? READ_ONCE(nn->cfg.tcp_est_tmo) :
-					   READ_ONCE(nn->cfg.tcp_trans_tmo);
-		break;
-	}
+	case IPPROTO_TCP:
+		nat64_tcp_update(nn, s, from6, tcp_flags);
+		return;
 	case IPPROTO_UDP:
 		tmo = READ_ONCE(nn->cfg.udp_tmo);
 		break;
@@ -558,9 +594,8 @@ void nat64_sess_update(struct nat64_net *nn, struct nat64_session *s, bool from6
 		break;
 	}
 	exp = (u32)jiffies + tmo;
-	old = READ_ONCE(s->expires);
 	/* write the shared line at most a few times a second per flow */
-	if (changed || time_after32(exp, old + HZ / 8))
+	if (time_after32(exp, READ_ONCE(s->expires) + HZ / 8))
 		WRITE_ONCE(s->expires, exp);
 }
 
@@ -589,25 +624,33 @@ int nat64_bib_add_static(struct nat64_net *nn, const struct nat64_bkey6 *k6,
 }
 
 /* The binding and its sessions go at once (its list, under the lock). */
-int nat64_bib_del(struct nat64_net *nn, const struct nat64_bkey6 *k6)
+/*
+ * Remove @b, static or not, with its sessions; under nn->lock. No session
+ * joins it afterwards: creation looks bindings up under the lock.
+ */
+void nat64_bib_drop(struct nat64_net *nn, struct nat64_bib *b, u8 reason)
 {
 	struct nat64_session *s;
 	struct hlist_node *tmp;
+
+	b->is_static = false;
+	/* the last session takes the binding with it */
+	hlist_for_each_entry_safe(s, tmp, &b->sess_list, bib_node)
+		nat64_sess_remove(nn, s, reason);
+	nat64_bib_remove(nn, b, reason);
+}
+
+int nat64_bib_del(struct nat64_net *nn, const struct nat64_bkey6 *k6)
+{
 	struct nat64_bib *b;
 	int err = 0;
 
 	spin_lock_bh(&nn->lock);
 	b = rhashtable_lookup_fast(&nn->bib6, k6, nat64_bib6_params);
-	if (!b) {
+	if (b)
+		nat64_bib_drop(nn, b, NAT64_RSN_CONFIG);
+	else
 		err = -ENOENT;
-	} else {
-		b->is_static = false;
-		/* the last session takes the binding with it */
-		hlist_for_each_entry_safe(s, tmp, &b->sess_list, bib_node)
-			nat64_sess_remove(nn, s, NAT64_RSN_CONFIG);
-		if (!b->sessions)
-			nat64_bib_remove(nn, b, NAT64_RSN_CONFIG);
-	}
 	spin_unlock_bh(&nn->lock);
 	return err;
 }
