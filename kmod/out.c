@@ -186,7 +186,7 @@ static void nat64_gso_6to4(struct sk_buff *skb)
 {
 	struct skb_shared_info *si = skb_shinfo(skb);
 
-	if (!skb_is_gso(skb))
+	if (!skb_is_gso(skb) || skb->encapsulation)
 		return;
 	if (si->gso_type & SKB_GSO_TCPV6) {
 		si->gso_type &= ~SKB_GSO_TCPV6;
@@ -200,15 +200,24 @@ static void nat64_gso_4to6(struct sk_buff *skb, const struct nat64_l4 *l4,
 	struct skb_shared_info *si = skb_shinfo(skb);
 	unsigned int payload;
 
-	if (!skb_is_gso(skb))
+	/*
+	 * Only TCP segments are cut anew. A UDP GSO packet's gso_size is each
+	 * datagram's payload (IPv6 output fragments what no longer fits);
+	 * a tunnel's gso_type and gso_size describe its inner packet.
+	 */
+	if (!skb_is_gso(skb) || skb->encapsulation || !(si->gso_type & SKB_GSO_TCPV4))
 		return;
-	if (si->gso_type & SKB_GSO_TCPV4) {
-		si->gso_type &= ~(SKB_GSO_TCPV4 | SKB_GSO_TCP_FIXEDID);
-		si->gso_type |= SKB_GSO_TCPV6;
-	}
+	si->gso_type &= ~(SKB_GSO_TCPV4 | SKB_GSO_TCP_FIXEDID);
+	si->gso_type |= SKB_GSO_TCPV6;
 	/* segments grow by the 20 bytes the IPv6 header adds */
 	if (si->gso_size > 20 + 536) {
 		skb_decrease_gso_size(si, 20);
+		/*
+		 * GRO's frag_list members end on the old size: skb_segment()
+		 * copies them instead of sharing pages only for DODGY packets.
+		 */
+		if (skb_has_frag_list(skb))
+			si->gso_type |= SKB_GSO_DODGY;
 		payload = l4->len - l4hdr;
 		si->gso_segs = DIV_ROUND_UP(payload, si->gso_size);
 	}
@@ -249,6 +258,8 @@ int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
 	}
 	__skb_pull(skb, p->l4.off - sizeof(iph));
 	memcpy(skb->data, &iph, sizeof(iph));
+	/* DF is the translation's (a local IPv6 socket may have allowed more) */
+	skb->ignore_df = 0;
 	nat64_gso_6to4(skb);
 	nat64_stat_inc(nn, XLAT_6TO4);
 	nat64_reinject(nn, skb, htons(ETH_P_IP), sizeof(iph), &mac);
@@ -279,8 +290,7 @@ int nat64_out6(struct nat64_net *nn, struct sk_buff *skb,
 	 * Without DF (or reassembled) the IPv4 sender allows fragmentation:
 	 * the IPv6 output fragments what exceeds the link (RFC 7915 4).
 	 */
-	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || IPCB(skb)->frag_max_size)
-		skb->ignore_df = 1;
+	skb->ignore_df = !(ip_hdr(skb)->frag_off & htons(IP_DF)) || IPCB(skb)->frag_max_size;
 	err = nat64_xlat_4to6(p, x, partial, skb->data + p->l4.off, &ip6, &full);
 	if (err)
 		return err;
@@ -314,6 +324,7 @@ static struct sk_buff *nat64_err_skb(struct sk_buff *skb, unsigned int cap)
 		return NULL;
 	skb_reserve(nskb, LL_MAX_HEADER);
 	nskb->dev = skb->dev;
+	nskb->skb_iif = skb->skb_iif;
 	nskb->mark = skb->mark;
 	skb_put(nskb, cap);
 	return nskb;
@@ -409,6 +420,25 @@ int nat64_err6(struct nat64_net *nn, struct sk_buff *skb,
 }
 
 /* ICMPv4 error to a pool4 address about a flow of a session. */
+/*
+ * An ICMPv4 error to a pool4 address the box owns about a packet that no
+ * binding sent (a protocol not ours, or a port or identifier no binding
+ * holds): the box's own, as nat64_for_box decides for other packets.
+ */
+static bool nat64_err4_for_box(struct nat64_net *nn, struct sk_buff *skb,
+			       const struct nat64_pkt4 *p, const struct nat64_pkt4 *in)
+{
+	if (in) {
+		struct nat64_bkey4 bk = {
+			.addr = in->saddr, .port = in->l4.sport, .proto = in->l4.proto,
+		};
+
+		if (nat64_bib_held4(nn, &bk))
+			return false;
+	}
+	return inet_addr_type_dev_table(nn->net, skb->dev, p->daddr) == RTN_LOCAL;
+}
+
 int nat64_err4(struct nat64_net *nn, struct sk_buff *skb,
 	       const struct nat64_pkt4 *p, const struct nat64_pool4 *pool)
 {
@@ -430,8 +460,14 @@ int nat64_err4(struct nat64_net *nn, struct sk_buff *skb,
 		return NAT64_STAT_DROP_NOMEM;
 	icmp = skb->data + p->l4.off;
 	err = nat64_parse_inner4(icmp + 8, p->l4.len - 8, &in);
-	if (err)
+	if (err) {
+		u8 proto = p->l4.len >= 8 + 20 ? icmp[8 + 9] : 0;
+
+		if (proto && proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
+		    proto != IPPROTO_ICMP && nat64_err4_for_box(nn, skb, p, NULL))
+			return NAT64_NOT_OURS;
 		return err;
+	}
 	for (i = 0; i < pool->n; i++)
 		if (nat64_pool4_contains(&pool->e[i], in.l4.proto, in.saddr,
 					 ntohs(in.l4.sport)))
@@ -445,6 +481,8 @@ int nat64_err4(struct nat64_net *nn, struct sk_buff *skb,
 	k.sport = in.l4.proto == IPPROTO_ICMP ? 0 : in.l4.dport;
 	k.dport = in.l4.sport;
 	s = nat64_sess_lookup4(nn, &k);
+	if (!s && nat64_err4_for_box(nn, skb, p, &in))
+		return NAT64_NOT_OURS;
 	if (!s || !nat64_sess_remote6(pf, s, &xi.daddr))
 		return NAT64_STAT_DROP_ICMP_NO_SESSION;
 	pfx = &pf->p[s->pidx];

@@ -1167,6 +1167,41 @@ def own_pings(own, ident):
         return "pings of and by the box moved %s" % moved
 
 
+def own_errors(own, ident):
+    """ICMPv4 errors to the box's own pool4 address about packets no binding
+    sent (its own echo with an identifier in pool4's ICMP range, a GRE
+    packet): they reach the box's stack (its raw socket sees them), neither
+    translated nor counted as a drop. None, else what went wrong."""
+    a = stats()
+    quotes = [IP(src=own, dst=S4, ttl=1) / ICMP(type=8, id=ident, seq=7) / (b"q" * 8),
+              IP(src=own, dst=S4, ttl=1, proto=47) / (b"\0" * 16)]
+    with netns("xlat"):
+        r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    tap = Tap("s4", "eth0")
+    try:
+        r.settimeout(3)
+        for q in quotes:
+            tap.send(Ether(src=S4_MAC, dst=XLAT_MAC4) / IP(src=S4, dst=own) /
+                     ICMP(type=11, code=0) / bytes(q))
+            end = time.time() + 3
+            while True:
+                if time.time() > end:
+                    raise socket.timeout
+                d = r.recv(2000)
+                ihl = (d[0] & 15) * 4
+                if len(d) > ihl + 17 and d[ihl] == 11 and d[ihl + 8 + 9] == q.proto:
+                    break
+    except socket.timeout:
+        return "time exceeded quoting protocol %d did not reach the box" % q.proto
+    finally:
+        tap.close()
+        r.close()
+    b = stats()
+    moved = [k for k in b if k.startswith(("xlat_", "drop_")) and b[k] != a.get(k)]
+    if moved:
+        return "errors to the box moved %s" % moved
+
+
 def t_pool4_own_address():
     """pool4 on the translator's own IPv4 address, ports above its local
     port range: translation needs accept_local on the IPv6-side interface
@@ -1202,7 +1237,7 @@ def t_pool4_own_address():
             srv.close()
         if not ok:
             return "tcp to the translator's own port 7000 failed"
-        err = own_pings(own, 62000)
+        err = own_pings(own, 62000) or own_errors(own, 62002)
         if err:
             return err
         # the same with wkp-global-only: s4's 192.0.2.2 is not global, but
