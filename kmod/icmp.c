@@ -364,6 +364,20 @@ static void nat64_inner_rewrite(u8 *l4, unsigned int avail, u8 proto, u8 icmp_ty
 	memcpy(l4 + coff, &check, 2);
 }
 
+/*
+ * RFC 4884: a length attribute (@words of @unit bytes) says where the quoted
+ * datagram ends, and extensions may follow. @qlen bytes follow the ICMP
+ * header; a length shorter than @min (the headers parsed) or past the end
+ * is not one to trust.
+ */
+static unsigned int nat64_quote_len(unsigned int qlen, unsigned int words,
+				    unsigned int unit, unsigned int min)
+{
+	if (words && words * unit >= min && words * unit < qlen)
+		return words * unit;
+	return qlen;
+}
+
 int nat64_err_4to6(const u8 *icmp, unsigned int len, const struct nat64_pkt4 *outer,
 		   const struct nat64_pkt4 *in, const struct nat64_xl6 *x,
 		   const struct nat64_xl6 *xi, u32 mtu, u8 *out, unsigned int cap)
@@ -385,7 +399,7 @@ int nat64_err_4to6(const u8 *icmp, unsigned int len, const struct nat64_pkt4 *ou
 	if (err)
 		return -err;
 	/* the quoted datagram only: RFC 4884 padding and extensions stay out */
-	copy = len - 8 - ihl;
+	copy = nat64_quote_len(len - 8, icmp[5], 4, ihl + 8) - ihl;
 	if (copy > in->l4.len)
 		copy = in->l4.len;
 	if (copy > cap - 88)
@@ -447,7 +461,9 @@ int nat64_err_6to4(const u8 *icmp, unsigned int len, const struct nat64_pkt6 *ou
 	err = nat64_err_map_6to4(icmp, mtu, ic);
 	if (err)
 		return -err;
-	copy = len - 8 - l3;
+	/* destination unreachable and time exceeded have a length at byte 4 */
+	copy = nat64_quote_len(len - 8, icmp[0] == 1 || icmp[0] == 3 ? icmp[4] : 0, 8,
+			       l3 + 8) - l3;
 	if (copy > in->l4.len)
 		copy = in->l4.len;	/* no RFC 4884 padding or extensions */
 	if (copy > cap - 48)

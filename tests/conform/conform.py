@@ -601,6 +601,18 @@ def _(t):
         raise Fail("inner packet or checksum differs")
 
 
+@case("icmp4 error with an RFC 4884 length and extension: only the quote is translated", jool=False)
+def _(t):
+    f = open6(t, "udp", payload=b"q" * 1000)
+    ext = b"\x20\x00\x00\x00" + b"\x00\x08\x01\x01" + b"mpls"  # extension header, one object
+    t.tx4(icmp4(t.R4, P, 11, 0, 32 << 16, f.v4[:128] + ext))   # length 32 words: 128 bytes
+    inner6 = bytearray(b(f.v6))
+    inner6[7] = f.v4[8]
+    g = t.one(6, "ICMPv6 error")
+    t.check(g, icmp6(t.R6, t.C6, 3, 0, 0, bytes(inner6[:148]), hlim=63))
+    t.counts(xlat_6to4=1, xlat_4to6=1, session_created=1)
+
+
 @case("icmp4 error with inner packet truncated to 28 bytes")
 def _(t):
     f = open6(t, "udp")
@@ -732,6 +744,21 @@ def _(t):
     t.counts(drop_icmp_no_session=1, xlat_6to4=0)
     if len(t.sessions("udp")) != n:
         raise Fail("session created by an error")
+
+
+@case("icmp6 error with an RFC 4884 length and extension: only the quote is translated", jool=False)
+def _(t):
+    f = open6(t, "udp")
+    back = lambda: IP(src=t.S4, dst=P, id=1) / UDP(sport=f.pr, dport=f.p4) / Raw(b"L" * 300)
+    t.tx4(back())
+    g = t.one(6)
+    ext = b"\x20\x00\x00\x00" + b"\x00\x08\x01\x01" + b"mpls"  # extension header, one object
+    t.tx6(icmp6(t.C6, t.S6, 3, 0, 16 << 24, g[:128] + ext))   # length 16 words: 128 bytes
+    got = t.one(4, "ICMPv4 error")
+    inner = back()
+    inner.ttl = g[7]
+    exp = icmp4(P, t.S4, 11, 0, 0, b(inner)[:108], ttl=63, id=0)
+    t.check(got, exp, ["id4", "iid4"])
 
 
 @case("icmp6 error truncated to 576 bytes on the IPv4 side (RFC 7915 5.2)")
