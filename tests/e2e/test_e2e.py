@@ -214,6 +214,48 @@ def t_tcp():
         return "state after close %s" % ss[0]["state"]
 
 
+def udp_gso_case(tx_ns, tx_family, dst, rx_ns, rx_family, port):
+    """Four datagrams of 1400 bytes sent as one UDP GSO packet (UDP_SEGMENT:
+    veth passes it whole): the receiver gets the same four. None, else what
+    it got."""
+    with netns(rx_ns):
+        rx = socket.socket(rx_family, socket.SOCK_DGRAM)
+    with netns(tx_ns):
+        tx = socket.socket(tx_family, socket.SOCK_DGRAM)
+    data = [bytes([65 + i]) * 1400 for i in range(4)]
+    got = []
+    try:
+        rx.bind(("::" if rx_family == socket.AF_INET6 else "0.0.0.0", port))
+        rx.settimeout(3)
+        tx.setsockopt(socket.SOL_UDP, 103, 1400)  # UDP_SEGMENT
+        tx.sendto(b"".join(data), (dst, port))
+        while len(got) < 4:
+            got.append(rx.recv(4096))
+    except socket.timeout:
+        pass
+    finally:
+        rx.close()
+        tx.close()
+    if got != data:
+        return "datagrams of %s bytes" % [len(g) for g in got]
+
+
+def t_udp_gso():
+    """UDP GSO packets both ways keep their datagrams: 4->6 the IPv6 header
+    grows each segment, but gso_size is each datagram's payload and stays."""
+    port6 = 46300
+    ctl_ok("bib", "add", "udp", "[%s]:%d" % (C6, port6), "%s:%d" % (POOL, port6))
+    try:
+        err = udp_gso_case("s4", socket.AF_INET, POOL, "c6", socket.AF_INET6, port6)
+        if err:
+            return "4->6: " + err
+        err = udp_gso_case("c6", socket.AF_INET6, S4_6, "s4", socket.AF_INET, 5300)
+        if err:
+            return "6->4: " + err
+    finally:
+        ctl("bib", "del", "udp", "[%s]:%d" % (C6, port6))
+
+
 def t_static_bib():
     srv = TcpSink("c6", "::", 80, socket.AF_INET6)
     try:
@@ -1528,6 +1570,7 @@ def main():
         ("udp source port < 1024 mapped below 1024", t_udp_port_range),
         ("endpoint-independent mapping: one port, two servers, one binding", t_eim),
         ("tcp 4 MiB with offloads on, state after close V4_FIN_V6_FIN_RCV", t_tcp),
+        ("udp gso both ways: four 1400-byte datagrams in one packet stay four", t_udp_gso),
         ("static binding: IPv4 client reaches IPv6 server", t_static_bib),
         ("prefix lengths 32 40 48 56 64 96", t_prefix_lengths),
         ("two prefixes at once, replies from the prefix used", t_several_prefixes),
