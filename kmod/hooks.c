@@ -341,8 +341,14 @@ static noinline unsigned int nat64_xlat6(struct nat64_net *nn, struct sk_buff *s
 			goto drop;
 		}
 		s = nat64_sess_create6(nn, &k, &err);
-		if (!s)
+		if (!s) {
+			/* RFC 6146 3.5.1.1, 3.5.2.2, 3.5.3: no binding to be had */
+			if ((err == NAT64_STAT_DROP_POOL4_EXHAUSTED ||
+			     err == NAT64_STAT_DROP_NO_POOL4) &&
+			    state->hook == NF_INET_PRE_ROUTING)
+				icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
 			goto drop;
+		}
 	}
 	nat64_sess_update(nn, s, true, p.l4.tcp_flags);
 	x.saddr = s->pool_addr;

@@ -963,7 +963,8 @@ def t_err_ptb_4to6():
 
 
 def t_pool_exhausted():
-    """Four UDP ports in pool4: the fifth and sixth flows are refused, quickly."""
+    """Four UDP ports in pool4: the fifth and sixth flows are refused, quickly,
+    and a refused host gets ICMPv6 address unreachable."""
     ctl_ok("pool4", "del", POOL, "udp")
     ctl_ok("pool4", "add", POOL, "udp", "ports", "2000-2003")
     try:
@@ -982,6 +983,18 @@ def t_pool_exhausted():
             return "answered %d, bindings on ports %s" % (answered, ports)
         if counter("drop_pool4_exhausted") - before != 2:
             return "drop_pool4_exhausted +%d" % (counter("drop_pool4_exhausted") - before)
+        # RFC 6146 3.5.1.1: the refused host hears of it
+        with netns("c6"):
+            u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        try:
+            u.bind(("::", 45009))
+            f = capture("c6", "eth0", lambda d: is_icmp6(1)(d) and d[55] == 3 and
+                        d[62 + 40:62 + 42] == (45009).to_bytes(2, "big"),
+                        lambda: u.sendto(b"p", (S4_6, 5000)))
+        finally:
+            u.close()
+        if f is None:
+            return "no ICMPv6 address unreachable for a flow refused"
     finally:
         ctl_ok("pool4", "del", POOL, "udp")
         ctl_ok("pool4", "add", POOL, "udp")
@@ -1605,7 +1618,7 @@ def main():
         ("max-sessions 3 refuses new flows and counts them", t_max_sessions),
         ("rfc 6052 3.1: well-known prefix refuses non-global ipv4", t_wkp_non_global),
         ("drop-external-tcp refuses ipv4-initiated tcp, off lets it pass", t_drop_external_tcp),
-        ("pool4 of four ports: further flows refused and counted", t_pool_exhausted),
+        ("pool4 of four ports: further flows refused, counted, told address unreachable", t_pool_exhausted),
         ("paired pooling: one pool4 address per subscriber, subscribers spread", t_paired_pooling),
         ("rp_filter on the ipv6 side: 2 without ipv4 address and 1 refuse, counted", t_rp_filter),
         ("pool4 on the translator's own address: accept_local, own sockets", t_pool4_own_address),
