@@ -36,6 +36,7 @@ static int __net_init nat64_net_init(struct net *net)
 	nn->cfg.max_sessions = nat64_default_max_sessions();
 	nn->cfg.wkp_global_only = true;
 	nn->cfg.max_stored_syns = 64;
+	nn->cfg.lowest_mtu6 = IPV6_MIN_MTU;
 	nn->cfg.sub_plen = 64;
 	get_random_bytes(&nn->port_key, sizeof(nn->port_key));
 	nn->syn_seed = get_random_u32();

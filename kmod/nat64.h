@@ -49,6 +49,7 @@ struct nat64_config {
 	u32 max_stored_syns;
 	u32 max_sess_per_sub;		/* 0: no limit */
 	u8 sub_plen;			/* changed under nn->lock, no sessions */
+	u32 lowest_mtu6;		/* RFC 7915 4: fragments of DF=0 packets */
 };
 
 /* IPv6 side of a binding: the IPv6 host's transport address. */

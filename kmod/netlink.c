@@ -21,6 +21,9 @@ static struct netlink_range_validation nat64_est_range __ro_after_init = { .min 
 static struct netlink_range_validation nat64_max_range __ro_after_init = { .min = 1, .max = 1u << 31 };
 
 static struct netlink_range_validation nat64_syns_range __ro_after_init = { .max = 4096 };
+static struct netlink_range_validation nat64_mtu6_range __ro_after_init = {
+	.min = IPV6_MIN_MTU, .max = 65535
+};
 static struct netlink_range_validation nat64_sub_range __ro_after_init = { .max = 1u << 31 };
 
 static bool nat64_proto_ok(u8 proto)
@@ -58,6 +61,7 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_CFG_DROP_EXTERNAL_TCP] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NAT64_A_CFG_ADF] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NAT64_A_CFG_MAX_STORED_SYNS] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_syns_range),
+	[NAT64_A_CFG_LOWEST_IPV6_MTU] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_mtu6_range),
 	[NAT64_A_CFG_MAX_SESS_PER_SUB] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_sub_range),
 	[NAT64_A_CFG_SUB_PREFIX_LEN] = NLA_POLICY_RANGE(NLA_U8, 32, 128),
 };
@@ -668,6 +672,7 @@ static int nat64_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, NAT64_A_CFG_MAX_STORED_SYNS, nn->cfg.max_stored_syns) ||
 	    nla_put_u32(msg, NAT64_A_CFG_MAX_SESS_PER_SUB, nn->cfg.max_sess_per_sub) ||
 	    nla_put_u8(msg, NAT64_A_CFG_SUB_PREFIX_LEN, nn->cfg.sub_plen) ||
+	    nla_put_u32(msg, NAT64_A_CFG_LOWEST_IPV6_MTU, nn->cfg.lowest_mtu6) ||
 	    nla_put_u32(msg, NAT64_A_SESSIONS, atomic_read(&nn->nsessions)) ||
 	    nla_put_u32(msg, NAT64_A_BIBS, atomic_read(&nn->nbibs))) {
 		nlmsg_free(msg);
@@ -713,6 +718,8 @@ static int nat64_config_set(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(c->max_stored_syns, nla_get_u32(a[NAT64_A_CFG_MAX_STORED_SYNS]));
 	if (a[NAT64_A_CFG_MAX_SESS_PER_SUB])
 		WRITE_ONCE(c->max_sess_per_sub, nla_get_u32(a[NAT64_A_CFG_MAX_SESS_PER_SUB]));
+	if (a[NAT64_A_CFG_LOWEST_IPV6_MTU])
+		WRITE_ONCE(c->lowest_mtu6, nla_get_u32(a[NAT64_A_CFG_LOWEST_IPV6_MTU]));
 	return 0;
 }
 

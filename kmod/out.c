@@ -103,9 +103,10 @@ static int nat64_rcv6_finish(struct net *net, struct sock *sk, struct sk_buff *s
  * softirq: the packet is not queued again, and packet taps and tc ingress of
  * the device see it as it arrived, not translated.
  */
-static void nat64_rcv(struct net *net, struct sk_buff *skb, __be16 proto)
+static void nat64_rcv(struct nat64_net *nn, struct sk_buff *skb, __be16 proto)
 {
 	struct net_device *dev = skb->dev;
+	struct net *net = nn->net;
 
 	if (proto == htons(ETH_P_IP)) {
 		IPCB(skb)->iif = skb->skb_iif;
@@ -117,12 +118,15 @@ static void nat64_rcv(struct net *net, struct sk_buff *skb, __be16 proto)
 
 		IP6CB(skb)->iif = dev->ifindex;
 		IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
+		u32 mtu6 = READ_ONCE(nn->cfg.lowest_mtu6);
+
 		/*
 		 * RFC 7915 4: an IPv4 packet without DF (nat64_out6 set
-		 * ignore_df) leaves in IPv6 fragments of 1280 bytes at most.
+		 * ignore_df) leaves in IPv6 fragments of lowest-ipv6-mtu
+		 * (1280) bytes at most.
 		 */
-		if (skb->ignore_df && !skb_is_gso(skb) && skb->len > IPV6_MIN_MTU)
-			IP6CB(skb)->frag_max_size = IPV6_MIN_MTU;
+		if (skb->ignore_df && !skb_is_gso(skb) && skb->len > mtu6)
+			IP6CB(skb)->frag_max_size = mtu6;
 		if (idev)
 			__IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len);
 		NF_HOOK(NFPROTO_IPV6, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL,
@@ -158,7 +162,7 @@ static int nat64_reinject(struct nat64_net *nn, struct sk_buff *skb, __be16 prot
 	 * backlog and the whole receive path.
 	 */
 	if (in_softirq() && !(skb->dev->flags & IFF_LOOPBACK)) {
-		nat64_rcv(nn->net, skb, proto);
+		nat64_rcv(nn, skb, proto);
 		return 0;
 	}
 	if (netif_rx(skb) == NET_RX_DROP) {

@@ -68,7 +68,7 @@ static const char where_usage[] =
 	"                icmp-timeout | max-sessions | wkp-global-only |\n"
 	"                drop-external-tcp | address-dependent-filtering |\n"
 	"                max-stored-syns | max-sessions-per-subscriber |\n"
-	"                subscriber-prefix-len }\n"
+	"                subscriber-prefix-len | lowest-ipv6-mtu }\n"
 	"       on and off stand for 1 and 0.\n"
 	"       OPTIONS := { -j | --json | -n NETNS | --netns NETNS |\n"
 	"                    -h | --help | -V | --version }\n"
@@ -347,6 +347,7 @@ const struct cfg_key cfg_keys[] = {
 	{ "max-sessions-per-subscriber", "max_sessions_per_subscriber",
 	  NAT64_A_CFG_MAX_SESS_PER_SUB, 4, 0 },
 	{ "subscriber-prefix-len", "subscriber_prefix_len", NAT64_A_CFG_SUB_PREFIX_LEN, 1, 0 },
+	{ "lowest-ipv6-mtu", "lowest_ipv6_mtu", NAT64_A_CFG_LOWEST_IPV6_MTU, 4, 0 },
 	/* read only */
 	{ "sessions", "sessions", NAT64_A_SESSIONS, 4, 0 },
 	{ "bibs", "bibs", NAT64_A_BIBS, 4, 0 },

@@ -63,7 +63,7 @@ struct cfg_key {
 	unsigned long rfc_min;	/* RFC 6146/5382 minimum, warned about */
 };
 extern const struct cfg_key cfg_keys[];
-#define NR_CFG_SETTABLE 11	/* the first ones; then read-only counts */
+#define NR_CFG_SETTABLE 12	/* the first ones; then read-only counts */
 const char *attr_key(int type);
 uint32_t cfg_get(const struct cfg_key *k, struct nlattr *a);
 void cfg_put(struct nl_msg *msg, const struct cfg_key *k, uint32_t v);

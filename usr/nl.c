@@ -82,6 +82,7 @@ static const struct nla_policy policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_CFG_MAX_STORED_SYNS]	= { .type = NLA_U32 },
 	[NAT64_A_CFG_MAX_SESS_PER_SUB]	= { .type = NLA_U32 },
 	[NAT64_A_CFG_SUB_PREFIX_LEN]	= { .type = NLA_U8 },
+	[NAT64_A_CFG_LOWEST_IPV6_MTU]	= { .type = NLA_U32 },
 };
 
 /*

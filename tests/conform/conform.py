@@ -314,6 +314,24 @@ def _(t):
         raise Fail("reassembled payload differs")
 
 
+@case("udp 4to6 DF=0 with lowest-ipv6-mtu 1400: fragments of at most 1400 (RFC 7915 4)", jool=False)
+def _(t):
+    f = open6(t, "udp")
+    pl = bytes(range(256)) * 5 + b"w" * (1472 - 1280)
+    t.config(lowest_ipv6_mtu=1400)
+    try:
+        t.tx4(IP(src=t.S4, dst=P, flags=0) / UDP(sport=f.pr, dport=f.p4) / Raw(pl))
+        gs = t.rx6(3, 1.0)
+    finally:
+        t.config(lowest_ipv6_mtu=1280)
+    if len(gs) != 2 or max(len(g) for g in gs) != 1400 or any(g[6] != 44 for g in gs):
+        raise Fail("%d packet(s) of %s bytes, expected 2 fragments, the first of 1400" % (
+            len(gs), [len(g) for g in gs]))
+    data = b"".join(g[48:] for g in sorted(gs, key=lambda x: struct.unpack("!H", x[42:44])[0] & ~7))
+    if data != b(IPv6(src=t.S6, dst=t.C6) / UDP(sport=f.pr, dport=f.p6) / Raw(pl))[40:]:
+        raise Fail("reassembled payload differs")
+
+
 @case("udp 4to6 zero checksum computed (RFC 7915 4.5)")
 def _(t):
     f = open6(t, "udp")

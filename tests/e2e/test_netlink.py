@@ -27,7 +27,7 @@ A = dict(PREFIX6=2, PREFIX6_LEN=3, ADDR4=4, ADDR4_LEN=5, PROTO=6, PROTOS=7, PORT
          PORT_MAX=9, ADDR6=10, PORT6=11, PORT4=12, REMOTE6=13, REMOTE4=14, REMOTE_PORT=15,
          TCP_STATE=16, EXPIRES_MS=17, STATIC=18, SESSIONS=19, BIBS=20, STAT_NAME=21,
          STAT_DESC=22, STAT_VALUE=23, UDP_TMO=24, TCP_EST_TMO=25, TCP_TRANS_TMO=26,
-         ICMP_TMO=27, MAX_SESSIONS=28, FORCE=29)
+         ICMP_TMO=27, MAX_SESSIONS=28, FORCE=29, LOWEST_MTU6=40)
 
 
 def attr(t, data):
@@ -212,6 +212,9 @@ def main():
         ("config set max-sessions 0", expect_err("CONFIG_SET", u32("MAX_SESSIONS", 0))),
         ("config set max-sessions 2^31+1", expect_err("CONFIG_SET", u32("MAX_SESSIONS", (1 << 31) + 1))),
         ("config set timeout as u8", expect_err("CONFIG_SET", u8("ICMP_TMO", 5))),
+        ("config set lowest-ipv6-mtu 1279", expect_err("CONFIG_SET", u32("LOWEST_MTU6", 1279))),
+        ("config set lowest-ipv6-mtu 65536", expect_err("CONFIG_SET", u32("LOWEST_MTU6", 65536))),
+        ("config set lowest-ipv6-mtu 1500", expect_ok("CONFIG_SET", u32("LOWEST_MTU6", 1500))),
         ("config set all or nothing: valid + invalid changes nothing",
          lambda: (lambda r: "udp-timeout changed" if r else None)(
              g.cmd("CONFIG_SET", u32("UDP_TMO", 77) + u32("ICMP_TMO", 0))[0] == 0 or

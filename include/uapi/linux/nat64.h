@@ -99,6 +99,10 @@
  *	NAT64_A_CFG_MAX_SESS_PER_SUB  u32, 0..2^31           (default 0 = no limit):
  *	      sessions an IPv6 subscriber may open (RFC 6888 REQ-4); inbound
  *	      sessions to its bindings count but are not refused
+ *	NAT64_A_CFG_LOWEST_IPV6_MTU   u32, 1280..65535       (default 1280): IPv4
+ *	      packets without DF leave in IPv6 fragments of at most this size
+ *	      (RFC 7915 4: the smallest MTU of the IPv6 network, as the
+ *	      administrator knows it)
  *	NAT64_A_CFG_SUB_PREFIX_LEN    u8, 32..128            (default 64): the IPv6
  *	      prefix length that makes a subscriber; changes only while there
  *	      are no sessions (EBUSY otherwise)
@@ -203,6 +207,7 @@ enum nat64_attr {
 	NAT64_A_CFG_MAX_SESS_PER_SUB,	/* u32 */
 	NAT64_A_CFG_SUB_PREFIX_LEN,	/* u8 */
 	NAT64_A_UNPAIRED,		/* flag */
+	NAT64_A_CFG_LOWEST_IPV6_MTU,	/* u32 */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
