@@ -206,6 +206,12 @@ static int nat64_syn_hold(struct nat64_net *nn, struct sk_buff *skb,
 	sy = kmalloc(sizeof(*sy), GFP_ATOMIC);
 	if (!sy)
 		return NAT64_STAT_DROP_NOMEM;
+	/*
+	 * Kept no longer than the port unreachable quotes: a reassembled SYN
+	 * would hold up to 64 KiB (pskb_trim drops the frag_list).
+	 */
+	if (skb->len > 576)
+		pskb_trim(skb, 576);
 	spin_lock_bh(&nn->lock);
 	if (nat64_syn_find(head, k))
 		err = NAT64_STAT_DROP_SYN_RETRANS;

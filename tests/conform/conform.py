@@ -1383,6 +1383,22 @@ def _(t):
     t.none(6)
 
 
+@case("unsolicited IPv4 SYN of 3000 bytes in fragments: held, port unreachable quotes its first 548 bytes", jool=False)
+def _(t):
+    from scapy.layers.inet import fragment
+    rp = t.port()
+    p4 = IP(src=t.S4, dst=P, id=0x5151) / TCP(sport=rp, dport=50997, flags="S", seq=14) / Raw(b"S" * 3000)
+    for fr in fragment(p4, 1000):
+        t.tx4(fr)
+    got = t.rx4(1, 14.0, want=lambda p: p[20] == 3 and p[48:50] == struct.pack("!H", rp))
+    if not got:
+        raise Fail("no ICMP port unreachable within 14 s")
+    # 576 bytes: outer header, ICMP header, the quote's first 548 bytes
+    t.check(got[0], icmp4(P, t.S4, 3, 3, 0, b(p4)[:548], ttl=64, id=0, tos=0xc0),
+            ["id4", "src", (22, 24)])
+    drain(t.p4)
+
+
 @case("unsolicited IPv4 SYN unanswered 6 s: dropped + ICMP port unreachable", jool=False)
 def _(t):
     rp = t.port()
