@@ -57,6 +57,7 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_CFG_ICMP_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_tmo_range),
 	[NAT64_A_CFG_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &nat64_max_range),
 	[NAT64_A_FORCE] = { .type = NLA_FLAG },
+	[NAT64_A_STATIC] = { .type = NLA_FLAG },	/* binding dump filter */
 	[NAT64_A_CFG_WKP_GLOBAL_ONLY] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NAT64_A_CFG_DROP_EXTERNAL_TCP] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NAT64_A_CFG_ADF] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -483,6 +484,7 @@ static int nat64_bib_del_doit(struct sk_buff *skb, struct genl_info *info)
 struct nat64_dump {
 	struct rhashtable_iter it;
 	u8 proto;
+	bool static_only;	/* bindings: what nat64ctl save needs */
 };
 
 static int nat64_table_start(struct netlink_callback *cb, bool sessions)
@@ -495,6 +497,7 @@ static int nat64_table_start(struct netlink_callback *cb, bool sessions)
 		return -ENOMEM;
 	if (nat64_dump_attrs(info)[NAT64_A_PROTO])
 		d->proto = nla_get_u8(nat64_dump_attrs(info)[NAT64_A_PROTO]);
+	d->static_only = !sessions && nat64_dump_attrs(info)[NAT64_A_STATIC];
 	rhashtable_walk_enter(sessions ? &nn->sess6 : &nn->bib6, &d->it);
 	cb->args[0] = (long)d;
 	return 0;
@@ -581,7 +584,8 @@ static int nat64_table_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		}
 		proto = sessions ? ((struct nat64_session *)obj)->proto :
 				   ((struct nat64_bib *)obj)->k6.proto;
-		if (d->proto && proto != d->proto)
+		if ((d->proto && proto != d->proto) ||
+		    (d->static_only && !READ_ONCE(((struct nat64_bib *)obj)->is_static)))
 			continue;
 		hdr = nat64_put_hdr(skb, cb, sessions ? NAT64_CMD_SESSION_GET :
 							NAT64_CMD_BIB_GET);

@@ -180,12 +180,22 @@ int prefix_list(struct prefix **v, size_t *n)
 	return 0;
 }
 
+/* The static bindings: the kernel leaves out dynamic ones, however many. */
+static struct nl_msg *static_bibs_req(void)
+{
+	struct nl_msg *msg = nl_req(NAT64_CMD_BIB_GET, true);
+
+	if (nla_put_flag(msg, NAT64_A_STATIC) < 0)
+		oom();
+	return msg;
+}
+
 static int snap_take(struct snap *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (nl_run(nl_req(NAT64_CMD_PREFIX_GET, true), pfx_row, s) ||
 	    nl_run(nl_req(NAT64_CMD_POOL4_GET, true), pool_row, s) ||
-	    nl_run(nl_req(NAT64_CMD_BIB_GET, true), sbib_row, s) ||
+	    nl_run(static_bibs_req(), sbib_row, s) ||
 	    nl_run(nl_req(NAT64_CMD_CONFIG_GET, false), cfg_row, s)) {
 		snap_free(s);
 		return -1;

@@ -177,6 +177,10 @@ def t_save_restore():
     -f to a fresh namespace gives the same configuration, and its save."""
     ctl_ok("bib", "add", "tcp", "[%s]:8081" % C6, "%s:8081" % POOL)
     ctl_ok("prefix", "add", "2001:db8:64::/96")
+    with netns("c6"):   # and a dynamic binding, which save leaves out
+        u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    u.sendto(b"dyn", (S4_6, 5000))
+    u.close()
     ns_made = False
     try:
         r = ctl("save")
@@ -184,6 +188,11 @@ def t_save_restore():
             return "save: %s" % r.stderr
         text = r.stdout
         body = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+        bibs = ctlj("bib", "show")
+        if not [x for x in bibs if not x["static"]] or \
+                len([ln for ln in body if ln.startswith("bib add")]) != \
+                len([x for x in bibs if x["static"]]):
+            return "bindings %s, save:\n%s" % (bibs, text)
         if body[0] != "flush":
             return "first line %r" % body[0]
         for want in ("prefix add 64:ff9b::/96", "prefix add 2001:db8:64::/96",

@@ -203,6 +203,9 @@ def main():
                                            + u32("PORT6", 80) + raw("ADDR4", V4) + u16("PORT4", 80))),
         ("bib add valid", expect_ok("BIB_ADD", bib)),
         ("bib add same IPv6 side", expect_err("BIB_ADD", bib)),
+        ("bib dump of static bindings only", lambda: (lambda r: None if r[0] == 0 and r[2]
+                                                      else "error %d, first reply %r" % (r[0], r[2][:8]))(
+            g.cmd("BIB_GET", attr(A["STATIC"], b""), dump=True))),
         ("bib del without port", expect_err("BIB_DEL", u8("PROTO", 6) + raw("ADDR6", H6))),
         ("bib del unknown", expect_err("BIB_DEL", u8("PROTO", 17) + raw("ADDR6", H6) + u16("PORT6", 80))),
         ("bib del valid", expect_ok("BIB_DEL", u8("PROTO", 6) + raw("ADDR6", H6) + u16("PORT6", 80))),

@@ -45,7 +45,8 @@
  *	that protocol; neither side may be bound already (EEXIST).
  * NAT64_CMD_BIB_DEL (admin)         NAT64_A_PROTO, NAT64_A_ADDR6, NAT64_A_PORT6
  *	Remove a binding (static or dynamic) and its sessions.
- * NAT64_CMD_BIB_GET (dump, admin)   [NAT64_A_PROTO] filter; reply per binding:
+ * NAT64_CMD_BIB_GET (dump, admin)   [NAT64_A_PROTO], [NAT64_A_STATIC] (static
+ *                                   bindings only) filters; reply per binding:
  *                                   NAT64_A_PROTO, NAT64_A_ADDR6, NAT64_A_PORT6,
  *                                   NAT64_A_ADDR4, NAT64_A_PORT4, [NAT64_A_STATIC],
  *                                   NAT64_A_SESSIONS, [NAT64_A_UNPAIRED] (a dynamic
