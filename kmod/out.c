@@ -19,6 +19,7 @@
 #include <net/l3mdev.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 #include <linux/icmpv6.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include "nat64.h"
@@ -186,6 +187,22 @@ static int nat64_ct_confirm(struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * A packet that came through IPsec is checked against the arriving
+ * family's forward policy, as forwarding it untranslated would have been;
+ * its secpath means nothing to the other family (whose forward policy
+ * check would refuse a tunnel-mode one) and goes.
+ */
+static int nat64_xfrm_fwd(struct sk_buff *skb, unsigned short family)
+{
+	if (likely(!skb_sec_path(skb)))
+		return 0;
+	if (!xfrm_policy_check(NULL, XFRM_POLICY_FWD, skb, family))
+		return NAT64_STAT_DROP_XFRM_POLICY;
+	secpath_reset(skb);
+	return 0;
+}
+
 static void nat64_gso_6to4(struct sk_buff *skb)
 {
 	struct skb_shared_info *si = skb_shinfo(skb);
@@ -236,9 +253,6 @@ int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
 	bool partial;
 	int err;
 
-	err = nat64_ct_confirm(skb);
-	if (err)
-		return err;
 	nat64_mac_save(skb, &mac);
 	if (skb_ensure_writable(skb, end))
 		return NAT64_STAT_DROP_NOMEM;
@@ -246,8 +260,13 @@ int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
 	    skb_checksum_help(skb))
 		return NAT64_STAT_DROP_NOMEM;
 	partial = skb->ip_summed == CHECKSUM_PARTIAL;
+	err = nat64_xfrm_fwd(skb, AF_INET6);
+	if (err)
+		return err;
 	p->frag_ok = IP6CB(skb)->frag_max_size;	/* reassembled */
 	err = nat64_xlat_6to4(p, x, 0, partial, skb->data + p->l4.off, &iph);
+	if (!err)	/* not for a packet dropped: its entry would stay */
+		err = nat64_ct_confirm(skb);
 	if (err)
 		return err;
 	/*
@@ -279,9 +298,6 @@ int nat64_out6(struct nat64_net *nn, struct sk_buff *skb,
 	bool partial, full;
 	int err, delta;
 
-	err = nat64_ct_confirm(skb);
-	if (err)
-		return err;
 	nat64_mac_save(skb, &mac);
 	delta = (int)sizeof(ip6) - p->l4.off;
 	if (skb_cow_head(skb, max(delta, 0) + ETH_HLEN) || skb_ensure_writable(skb, end))
@@ -290,12 +306,17 @@ int nat64_out6(struct nat64_net *nn, struct sk_buff *skb,
 	    skb_checksum_help(skb))
 		return NAT64_STAT_DROP_NOMEM;
 	partial = skb->ip_summed == CHECKSUM_PARTIAL;
+	err = nat64_xfrm_fwd(skb, AF_INET);
+	if (err)
+		return err;
 	/*
 	 * Without DF (or reassembled) the IPv4 sender allows fragmentation:
 	 * the IPv6 output fragments what exceeds the link (RFC 7915 4).
 	 */
 	skb->ignore_df = !(ip_hdr(skb)->frag_off & htons(IP_DF)) || IPCB(skb)->frag_max_size;
 	err = nat64_xlat_4to6(p, x, partial, skb->data + p->l4.off, &ip6, &full);
+	if (!err)
+		err = nat64_ct_confirm(skb);
 	if (err)
 		return err;
 	if (delta > 0)

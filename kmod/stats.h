@@ -80,6 +80,8 @@
 	X(DROP_NOMEM, "drop_nomem", "memory allocation failed")		\
 	X(DROP_CONNTRACK, "drop_conntrack",					\
 	  "conntrack refused to confirm the arriving flow (table full)")	\
+	X(DROP_XFRM_POLICY, "drop_xfrm_policy",					\
+	  "packet that came through IPsec refused by its family's forward policy") \
 	X(DROP_BACKLOG, "drop_backlog",						\
 	  "translated packet refused by the receive backlog")			\
 	X(DROP_ROUTE4, "drop_route4",						\
