@@ -76,6 +76,16 @@ u8 nat64_tcp_next(u8 state, bool from6, u8 flags, enum nat64_tmo *tmo)
 		*tmo = NAT64_TMO_EST;
 		return state;
 	case NAT64_TCP_V4_FIN_V6_FIN_RCV:
+		/*
+		 * RFC 6146 keeps this state until the transitory lifetime
+		 * ends, which would cut a new connection that reuses the
+		 * ports meanwhile (a client's TIME_WAIT is shorter): a SYN
+		 * opens it as CLOSED would (conntrack reopens alike).
+		 */
+		if (syn && !rst) {
+			*tmo = NAT64_TMO_TRANS;
+			return from6 ? NAT64_TCP_V6_INIT : NAT64_TCP_V4_INIT;
+		}
 		return state;
 	case NAT64_TCP_TRANS:
 		if (rst)

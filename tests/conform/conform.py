@@ -1191,6 +1191,18 @@ def _(t):
     t.session("tcp", f.p6, "V4_FIN_V6_FIN_RCV")
 
 
+@case("tcp SYN after both FINs (ports reused within the transitory lifetime): V6_INIT, then ESTABLISHED", jool=False)
+def _(t):
+    f = tcp_est(t)
+    tcp6(t, f, "FA")
+    tcp4(t, f, "FA")
+    t.session("tcp", f.p6, "V4_FIN_V6_FIN_RCV")
+    tcp6(t, f, "S", seq=9001, ack=0)
+    t.session("tcp", f.p6, "V6_INIT")
+    tcp4(t, f, "SA", 7001, 9002)
+    t.session("tcp", f.p6, "ESTABLISHED")
+
+
 @case("tcp RST from IPv6: TRANS")
 def _(t):
     f = tcp_est(t)

@@ -109,21 +109,28 @@ static void t_table(void)
 	}
 }
 
-/* V4_FIN_V6_FIN_RCV: every segment, either side, any flags: no change, KEEP */
+/*
+ * V4_FIN_V6_FIN_RCV: a SYN (without RST) reopens the flow as from CLOSED,
+ * transitory lifetime; every other segment, either side: no change, KEEP.
+ */
 static void t_both_fin(void)
 {
 	u8 flags;
 	int side;
 
-	begin_case("tcp V4_FIN_V6_FIN_RCV + any segment stays, lifetime kept");
+	begin_case("tcp V4_FIN_V6_FIN_RCV + SYN reopens (V6/V4_INIT), any other segment stays");
 	for (side = 0; side < 2; side++)
 		for (flags = 0; flags < 8; flags++) {
 			enum nat64_tmo tmo = NAT64_TMO_EST;
 			u8 next = nat64_tcp_next(NAT64_TCP_V4_FIN_V6_FIN_RCV, side, flags, &tmo);
+			bool reopen = (flags & NAT64_TCP_SYN) && !(flags & NAT64_TCP_RST);
+			u8 want = !reopen ? NAT64_TCP_V4_FIN_V6_FIN_RCV :
+				  side ? NAT64_TCP_V6_INIT : NAT64_TCP_V4_INIT;
 
-			CHECK(next == NAT64_TCP_V4_FIN_V6_FIN_RCV, "flags %#x from6 %d -> %s", flags,
-			      side, nat64_tcp_state_name(next));
-			CHECK(tmo == NAT64_TMO_KEEP, "flags %#x from6 %d tmo %d", flags, side, tmo);
+			CHECK(next == want, "flags %#x from6 %d -> %s", flags, side,
+			      nat64_tcp_state_name(next));
+			CHECK(tmo == (reopen ? NAT64_TMO_TRANS : NAT64_TMO_KEEP),
+			      "flags %#x from6 %d tmo %d", flags, side, tmo);
 		}
 	end_case();
 }
