@@ -281,6 +281,8 @@ int nat64_parse_inner4(const u8 *buf, unsigned int len, struct nat64_pkt4 *in)
 	in->daddr = iph->daddr;
 	in->tos = iph->tos;
 	in->ttl = iph->ttl;
+	in->id = iph->id;
+	in->mf = iph->frag_off & htons(NAT64_IP_MF);
 	if (nat64_inner_l4(buf, len, ihl, ntohs(iph->tot_len) - ihl, iph->protocol,
 			   &in->l4))
 		return NAT64_STAT_DROP_ICMP_INNER;
@@ -302,6 +304,9 @@ int nat64_parse_inner6(const u8 *buf, unsigned int len, struct nat64_pkt6 *in)
 	in->daddr = ip6->daddr;
 	in->tclass = (ip6->priority << 4) | (ip6->flow_lbl[0] >> 4);
 	in->hop_limit = ip6->hop_limit;
+	in->frag_ok = false;
+	in->frag_mf = false;
+	in->frag_id = 0;
 	nh = ip6->nexthdr;
 	while (nh == NAT64_NH_HOP || nh == NAT64_NH_DEST || nh == NAT64_NH_ROUTING ||
 	       nh == NAT64_NH_FRAGMENT) {
@@ -312,6 +317,9 @@ int nat64_parse_inner6(const u8 *buf, unsigned int len, struct nat64_pkt6 *in)
 			/* only a first fragment quotes the transport header */
 			if ((buf[off + 2] << 8 | buf[off + 3]) & 0xfff8)
 				return NAT64_STAT_DROP_ICMP_INNER;
+			in->frag_ok = true;
+			in->frag_mf = buf[off + 3] & 1;
+			memcpy(&in->frag_id, buf + off + 4, 4);
 			off += 8;
 		} else {
 			off += (buf[off + 1] + 1) * 8;
@@ -383,15 +391,17 @@ int nat64_err_4to6(const u8 *icmp, unsigned int len, const struct nat64_pkt4 *ou
 		   const struct nat64_xl6 *xi, u32 mtu, u8 *out, unsigned int cap)
 {
 	struct ipv6hdr *o6 = (struct ipv6hdr *)out, *i6 = (struct ipv6hdr *)(out + 48);
-	unsigned int copy, plen, ihl = in->l4.off;
-	u8 *l4 = out + 88, *ic = out + 40;
+	/* a quoted first fragment keeps its identity: a fragment header */
+	unsigned int fh = in->mf ? 8 : 0, copy, plen, ihl = in->l4.off;
+	u8 *l4 = out + 88 + fh, *ic = out + 40;
+	u8 nh = in->l4.proto == IPPROTO_ICMP ? NAT64_NH_ICMP : in->l4.proto;
 	__sum16 check;
 	u32 old, new;
 	int err;
 
 	if (cap > 1280)
 		cap = 1280;
-	if (len < 8 + ihl + 8 || cap < 88 + 8)
+	if (len < 8 + ihl + 8 || cap < 88 + fh + 8)
 		return -NAT64_STAT_DROP_ICMP_INNER;
 	if (nat64_fold(nat64_sum(0, icmp, len)) != 0xffff)
 		return -NAT64_STAT_DROP_ICMP_CSUM;
@@ -402,8 +412,8 @@ int nat64_err_4to6(const u8 *icmp, unsigned int len, const struct nat64_pkt4 *ou
 	copy = nat64_quote_len(len - 8, icmp[5], 4, ihl + 8) - ihl;
 	if (copy > in->l4.len)
 		copy = in->l4.len;
-	if (copy > cap - 88)
-		copy = cap - 88;
+	if (copy > cap - 88 - fh)
+		copy = cap - 88 - fh;
 	memcpy(l4, icmp + 8 + ihl, copy);
 	old = nat64_sum(nat64_sum(0, &in->saddr, 4), &in->daddr, 4);
 	new = nat64_sum(nat64_sum(0, &xi->saddr, 16), &xi->daddr, 16);
@@ -418,13 +428,22 @@ int nat64_err_4to6(const u8 *icmp, unsigned int len, const struct nat64_pkt4 *ou
 	i6->version = 6;
 	i6->priority = in->tos >> 4;
 	i6->flow_lbl[0] = (in->tos & 0x0f) << 4;
-	i6->payload_len = htons(in->l4.len);
-	i6->nexthdr = in->l4.proto == IPPROTO_ICMP ? NAT64_NH_ICMP : in->l4.proto;
+	i6->payload_len = htons(fh + in->l4.len);
+	i6->nexthdr = fh ? NAT64_NH_FRAGMENT : nh;
 	i6->hop_limit = in->ttl;
 	i6->saddr = xi->saddr;
 	i6->daddr = xi->daddr;
+	if (fh) {	/* RFC 7915 4.1: offset 0, M set, the IPv4 identification */
+		__be32 id = htonl(ntohs(in->id));
 
-	plen = 8 + 40 + copy;
+		out[88] = nh;
+		out[89] = 0;
+		out[90] = 0;
+		out[91] = 1;
+		memcpy(out + 92, &id, 4);
+	}
+
+	plen = 8 + 40 + fh + copy;
 	memset(o6, 0, sizeof(*o6));
 	o6->version = 6;
 	o6->priority = outer->tos >> 4;
@@ -485,6 +504,10 @@ int nat64_err_6to4(const u8 *icmp, unsigned int len, const struct nat64_pkt6 *ou
 	i4->tos = in->tclass;
 	i4->tot_len = htons(tot > 0xffff ? 0xffff : tot);
 	i4->frag_off = tot > 1260 ? htons(NAT64_IP_DF) : 0;
+	if (in->frag_ok) {	/* RFC 7915 5.1.1: a quoted first fragment */
+		i4->id = htons(ntohl(in->frag_id) & 0xffff);
+		i4->frag_off = in->frag_mf ? htons(NAT64_IP_MF) : 0;
+	}
 	i4->ttl = in->hop_limit;
 	i4->protocol = in->l4.proto;
 	i4->saddr = xi->saddr;

@@ -46,7 +46,9 @@ struct nat64_pkt6 {
 	u8 tclass;
 	u8 hop_limit;
 	bool frag_ok;		/* arrived in fragments: IPv4 DF stays clear */
+	bool frag_mf;		/* quoted first fragment (frag_ok): more follow */
 	u16 err_ptr;		/* DROP_SEGMENTS_LEFT: offset of that field */
+	__be32 frag_id;		/* quoted first fragment: its identification */
 	struct nat64_l4 l4;
 };
 
@@ -55,6 +57,8 @@ struct nat64_pkt4 {
 	__be32 daddr;
 	u8 tos;
 	u8 ttl;
+	__be16 id;
+	bool mf;		/* a first fragment (quoted in an ICMP error) */
 	struct nat64_l4 l4;
 };
 

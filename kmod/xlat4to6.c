@@ -55,6 +55,8 @@ int nat64_parse4(const u8 *buf, unsigned int buflen, unsigned int pktlen,
 	p->daddr = iph->daddr;
 	p->tos = iph->tos;
 	p->ttl = iph->ttl;
+	p->id = iph->id;
+	p->mf = iph->frag_off & htons(NAT64_IP_MF);
 	err = nat64_parse_l4(buf, buflen, ihl, tot - ihl, iph->protocol, &p->l4,
 			     NAT64_STAT_DROP_TRUNCATED4);
 	if (!err && p->l4.proto == IPPROTO_ICMP)

@@ -86,6 +86,8 @@ int nat64_parse6(const u8 *buf, unsigned int buflen, unsigned int pktlen,
 	p->tclass = (ip6->priority << 4) | (ip6->flow_lbl[0] >> 4);
 	p->hop_limit = ip6->hop_limit;
 	p->frag_ok = false;
+	p->frag_mf = false;
+	p->frag_id = 0;
 
 	nexthdr = ip6->nexthdr;
 	for (n = 0; ; n++) {

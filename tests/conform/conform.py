@@ -631,6 +631,23 @@ def _(t):
     t.counts(xlat_6to4=1, xlat_4to6=1, session_created=1)
 
 
+@case("icmp4 error quoting a first fragment: inner IPv6 gets a fragment header with its ID (RFC 7915 4.3, 4.1)", jool=False)
+def _(t):
+    f = open6(t, "udp")
+    q = bytearray(f.v4)
+    q[6] |= 0x20                        # MF: the first of the fragments the server saw
+    q[10:12] = b"\0\0"
+    q[10:12] = struct.pack("!H", lib.inet_csum(bytes(q[:20])))
+    t.tx4(icmp4(t.R4, P, 3, 3, 0, bytes(q)))
+    inner6 = bytearray(b(f.v6))
+    inner6[7] = f.v4[8]
+    inner6 = inner6[:40] + bytes([17, 0, 0, 1]) + struct.pack("!I", struct.unpack("!H", q[4:6])[0]) + inner6[40:]
+    inner6[6] = 44
+    inner6[4:6] = struct.pack("!H", len(inner6) - 40)
+    g = t.one(6, "ICMPv6 error")
+    t.check(g, icmp6(t.R6, t.C6, 1, 4, 0, bytes(inner6), hlim=63))
+
+
 @case("icmp4 error with inner packet truncated to 28 bytes")
 def _(t):
     f = open6(t, "udp")
@@ -777,6 +794,20 @@ def _(t):
     inner.ttl = g[7]
     exp = icmp4(P, t.S4, 11, 0, 0, b(inner)[:108], ttl=63, id=0)
     t.check(got, exp, ["id4", "iid4"])
+
+
+@case("icmp6 error quoting a first fragment: inner IPv4 keeps its ID and MF (RFC 7915 5.3, 5.1.1)", jool=False)
+def _(t):
+    f, g = reply_flow(t, "udp")
+    q = bytearray(g[:40]) + bytes([17, 0, 0, 1]) + struct.pack("!I", 0x12345678) + g[40:]
+    q[6] = 44
+    q[4:6] = struct.pack("!H", len(q) - 40)
+    t.tx6(icmp6(t.C6, t.S6, 1, 4, 0, bytes(q)))
+    got = t.one(4, "ICMPv4 error")
+    inner = err6_inner4(t, f, g)
+    inner.id = 0x5678
+    inner.flags = "MF"
+    t.check(got, icmp4(P, t.S4, 3, 3, 0, b(inner), ttl=63, id=0), ["id4"])
 
 
 @case("icmp6 error truncated to 576 bytes on the IPv4 side (RFC 7915 5.2)")

@@ -189,6 +189,11 @@ static void err6(const uint8_t *d, const struct nat64_pkt6 *p, uint8_t mode)
 		ASSERT(out[28] == 0x45 && ref_ip4_hdr_ok(out + 28, 20) &&
 		       !memcmp(out + 40, S4, 4) && !memcmp(out + 44, P4, 4), "quoted IPv4 header");
 		ASSERT(out[37] == in.l4.proto, "quoted protocol");
+		if (in.frag_ok)	/* a quoted first fragment (RFC 7915 5.1.1) */
+			ASSERT(get16(out + 32) == (ntohl(in.frag_id) & 0xffff) &&
+			       get16(out + 34) == (in.frag_mf ? 0x2000 : 0),
+			       "quoted fragment: id %#x flags %#x", get16(out + 32),
+			       get16(out + 34));
 		if (in.l4.proto != R_ICMP4)
 			ASSERT(get16(out + 48) == X_PORT_B && get16(out + 50) == X_PORT_A,
 			       "quoted ports");
@@ -246,11 +251,14 @@ static void err4(const uint8_t *d, const struct nat64_pkt4 *p, uint8_t mode)
 	if (len < 0) {
 		ASSERT(is_drop(-len), "err_4to6 returned %d", len);
 	} else {
-		unsigned int copy = (unsigned int)len - 88;
+		/* a quoted first fragment gets a fragment header (RFC 7915 4.1) */
+		unsigned int fh = in.mf ? 8 : 0, l4 = 88 + fh;
+		unsigned int copy = (unsigned int)len - l4;
+		uint8_t inh = in.l4.proto == R_ICMP4 ? R_ICMP6 : in.l4.proto;
 
 		ASSERT(ref_fold(ref_add(0, icmp, p->l4.len)) == 0xffff,
 		       "ICMPv4 error with a bad checksum translated");
-		ASSERT(len >= 96 && len <= 1280, "length %d", len);
+		ASSERT(len >= (int)l4 + 8 && len <= 1280, "length %d", len);
 		ASSERT(copy <= quoted - in.l4.off, "quoted %u bytes of %u", copy,
 		       quoted - in.l4.off);
 		ASSERT(out[0] >> 4 == 6 && get16(out + 4) == len - 40 && out[6] == R_ICMP6 &&
@@ -260,10 +268,14 @@ static void err4(const uint8_t *d, const struct nat64_pkt4 *p, uint8_t mode)
 				    (size_t)len - 40) == 0xffff, "ICMPv6 checksum");
 		ASSERT(out[48] >> 4 == 6 && !memcmp(out + 56, H6, 16) && !memcmp(out + 72, S6, 16),
 		       "quoted IPv6 header");
-		ASSERT(out[54] == (in.l4.proto == R_ICMP4 ? R_ICMP6 : in.l4.proto),
-		       "quoted next header");
+		ASSERT(out[54] == (fh ? 44 : inh), "quoted next header");
+		ASSERT(get16(out + 52) == fh + in.l4.len, "quoted payload length");
+		if (fh)
+			ASSERT(out[88] == inh && get16(out + 90) == 1 &&
+			       get16(out + 94) == get16(icmp + 8 + 4) && !get16(out + 92),
+			       "quoted fragment header");
 		if (in.l4.proto != R_ICMP4)
-			ASSERT(get16(out + 88) == X_PORT_A && get16(out + 90) == X_PORT_B,
+			ASSERT(get16(out + l4) == X_PORT_A && get16(out + l4 + 2) == X_PORT_B,
 			       "quoted ports");
 		if (copy == in.l4.len && in.l4.off + in.l4.len == quoted &&
 		    in.l4.len >= ref_csum_off(in.l4.proto) + 2 &&
@@ -273,7 +285,7 @@ static void err4(const uint8_t *d, const struct nat64_pkt4 *p, uint8_t mode)
 						   ref_pseudo4(icmp + 8 + 12, icmp + 8 + 16,
 							       (uint16_t)in.l4.len, in.l4.proto),
 						   icmp + 8 + in.l4.off, in.l4.len);
-			uint16_t r1 = ref_residual(ref_pseudo6(H6, S6, in.l4.len, inh), out + 88,
+			uint16_t r1 = ref_residual(ref_pseudo6(H6, S6, in.l4.len, inh), out + l4,
 						   in.l4.len);
 
 			ASSERT(r0 == r1, "quoted checksum error %#x became %#x", r0, r1);
