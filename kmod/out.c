@@ -270,6 +270,16 @@ int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
 	if (err)
 		return err;
 	/*
+	 * RFC 7915 5.1 decides DF by size: for a GSO packet, by the size of
+	 * the segments that leave, as if GRO had not merged them.
+	 */
+	if ((iph.frag_off & htons(IP_DF)) && skb_is_gso(skb) && !skb->encapsulation &&
+	    sizeof(iph) + skb_shinfo(skb)->gso_size + (p->l4.proto == IPPROTO_TCP ?
+	    (skb->data[p->l4.off + 12] >> 4) * 4 : p->l4.hdrlen) <= 1260) {
+		csum_replace2(&iph.check, iph.frag_off, 0);
+		iph.frag_off = 0;
+	}
+	/*
 	 * Without DF the packet needs an ID: the one IPv4 output gives the
 	 * box's own packets (a counter per hashed destination with random
 	 * steps, RFC 7739; what Jool uses too), and no random bytes per packet.

@@ -214,20 +214,20 @@ def t_tcp():
         return "state after close %s" % ss[0]["state"]
 
 
-def udp_gso_case(tx_ns, tx_family, dst, rx_ns, rx_family, port):
-    """Four datagrams of 1400 bytes sent as one UDP GSO packet (UDP_SEGMENT:
+def udp_gso_case(tx_ns, tx_family, dst, rx_ns, rx_family, port, size=1400):
+    """Four datagrams of @size bytes sent as one UDP GSO packet (UDP_SEGMENT:
     veth passes it whole): the receiver gets the same four. None, else what
     it got."""
     with netns(rx_ns):
         rx = socket.socket(rx_family, socket.SOCK_DGRAM)
     with netns(tx_ns):
         tx = socket.socket(tx_family, socket.SOCK_DGRAM)
-    data = [bytes([65 + i]) * 1400 for i in range(4)]
+    data = [bytes([65 + i]) * size for i in range(4)]
     got = []
     try:
         rx.bind(("::" if rx_family == socket.AF_INET6 else "0.0.0.0", port))
         rx.settimeout(3)
-        tx.setsockopt(socket.SOL_UDP, 103, 1400)  # UDP_SEGMENT
+        tx.setsockopt(socket.SOL_UDP, 103, size)  # UDP_SEGMENT
         tx.sendto(b"".join(data), (dst, port))
         while len(got) < 4:
             got.append(rx.recv(4096))
@@ -249,9 +249,20 @@ def t_udp_gso():
         err = udp_gso_case("s4", socket.AF_INET, POOL, "c6", socket.AF_INET6, port6)
         if err:
             return "4->6: " + err
-        err = udp_gso_case("c6", socket.AF_INET6, S4_6, "s4", socket.AF_INET, 5300)
-        if err:
-            return "6->4: " + err
+        # DF by the size of the segments (RFC 7915 5.1): 1428 bytes set, 1028 not
+        for size, df in ((1400, True), (1000, False)):
+            tap = Tap("s4", "eth0")
+            try:
+                err = udp_gso_case("c6", socket.AF_INET6, S4_6, "s4", socket.AF_INET, 5300,
+                                   size)
+                f = tap.recv(lambda d: d[12:14] == b"\x08\x00" and d[23] == 17 and
+                             d[36:38] == (5300).to_bytes(2, "big"), 1.0)
+            finally:
+                tap.close()
+            if err:
+                return "6->4 %d bytes: %s" % (size, err)
+            if f is None or bool(f[20] & 0x40) != df:
+                return "6->4 %d bytes: DF %s" % (size, None if f is None else bool(f[20] & 0x40))
     finally:
         ctl("bib", "del", "udp", "[%s]:%d" % (C6, port6))
 
@@ -1635,7 +1646,7 @@ def main():
         ("udp source port < 1024 mapped below 1024", t_udp_port_range),
         ("endpoint-independent mapping: one port, two servers, one binding", t_eim),
         ("tcp 4 MiB with offloads on, state after close V4_FIN_V6_FIN_RCV", t_tcp),
-        ("udp gso both ways: four 1400-byte datagrams in one packet stay four", t_udp_gso),
+        ("udp gso both ways: four datagrams in one packet stay four; 6->4 DF by segment size", t_udp_gso),
         ("ipsec tunnel ending on the translator: forward policy checked, secpath dropped",
          t_ipsec),
         ("static binding: IPv4 client reaches IPv6 server", t_static_bib),
