@@ -126,7 +126,10 @@ class UdpEcho(threading.Thread):
             except OSError:
                 return
             self.peers.append(peer)
-            self.s.sendto(data, peer)
+            try:
+                self.s.sendto(data, peer)
+            except OSError:     # closed while it waited (the fd is gone)
+                return
 
     def close(self):
         self.s.close()
