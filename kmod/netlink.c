@@ -16,24 +16,19 @@ static struct genl_family nat64_family;
 /* The family is not parallel_ops: genl_mutex serializes every update. */
 #define nat64_cfg(p)	rcu_dereference_protected(p, true)
 
-static struct netlink_range_validation nat64_tmo_range __ro_after_init = { .min = 1, .max = 86400 };
-static struct netlink_range_validation nat64_est_range __ro_after_init = { .min = 1, .max = 2000000 };
-static struct netlink_range_validation nat64_max_range __ro_after_init = { .min = 1, .max = 1u << 31 };
-
-static struct netlink_range_validation nat64_syns_range __ro_after_init = { .max = 4096 };
-static struct netlink_range_validation nat64_mtu6_range __ro_after_init = {
-	.min = IPV6_MIN_MTU, .max = 65535
-};
-static struct netlink_range_validation nat64_sub_range __ro_after_init = { .max = 1u << 31 };
-
-static bool nat64_proto_ok(u8 proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_ICMP;
-}
+/* { min, max } */
+static struct netlink_range_validation nat64_tmo_range __ro_after_init = { 1, 86400 };
+static struct netlink_range_validation nat64_est_range __ro_after_init = { 1, 2000000 };
+static struct netlink_range_validation nat64_max_range __ro_after_init = { 1, 1u << 31 };
+static struct netlink_range_validation nat64_syns_range __ro_after_init = { 0, 4096 };
+static struct netlink_range_validation nat64_mtu6_range __ro_after_init = { 1280, 65535 };
+static struct netlink_range_validation nat64_sub_range __ro_after_init = { 0, 1u << 31 };
 
 static int nat64_proto_valid(const struct nlattr *attr, struct netlink_ext_ack *extack)
 {
-	if (nat64_proto_ok(nla_get_u8(attr)))
+	u8 proto = nla_get_u8(attr);
+
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_ICMP)
 		return 0;
 	NL_SET_ERR_MSG_ATTR(extack, attr, "protocol must be TCP, UDP or ICMP");
 	return -EINVAL;
