@@ -24,11 +24,16 @@ static struct netlink_range_validation nat64_syns_range __ro_after_init = { 0, 4
 static struct netlink_range_validation nat64_mtu6_range __ro_after_init = { 1280, 65535 };
 static struct netlink_range_validation nat64_sub_range __ro_after_init = { 0, 1u << 31 };
 
-static int nat64_proto_valid(const struct nlattr *attr, struct netlink_ext_ack *extack)
+/*
+ * NAT64_A_PROTO, if given: 0 if absent, else TCP, UDP or ICMP. Not a policy
+ * validate function: 6.1's policy dump and extack policy reports read an
+ * integer's range from the union that holds its pointer, and warn.
+ */
+static int nat64_proto_get(const struct nlattr *attr, u8 *proto,
+			   struct netlink_ext_ack *extack)
 {
-	u8 proto = nla_get_u8(attr);
-
-	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_ICMP)
+	*proto = attr ? nla_get_u8(attr) : 0;
+	if (!attr || *proto == IPPROTO_TCP || *proto == IPPROTO_UDP || *proto == IPPROTO_ICMP)
 		return 0;
 	NL_SET_ERR_MSG_ATTR(extack, attr, "protocol must be TCP, UDP or ICMP");
 	return -EINVAL;
@@ -39,7 +44,7 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_PREFIX6_LEN] = NLA_POLICY_RANGE(NLA_U8, 0, 128),
 	[NAT64_A_ADDR4] = { .type = NLA_BE32 },
 	[NAT64_A_ADDR4_LEN] = NLA_POLICY_RANGE(NLA_U8, 16, 32),
-	[NAT64_A_PROTO] = NLA_POLICY_VALIDATE_FN(NLA_U8, nat64_proto_valid),
+	[NAT64_A_PROTO] = NLA_POLICY_RANGE(NLA_U8, IPPROTO_ICMP, IPPROTO_UDP),
 	[NAT64_A_PROTOS] = NLA_POLICY_MASK(NLA_U8, NAT64_PROTO_F_ALL),
 	[NAT64_A_PORT_MIN] = { .type = NLA_U16 },
 	[NAT64_A_PORT_MAX] = { .type = NLA_U16 },
@@ -347,9 +352,10 @@ static int nat64_pool4_doit(struct sk_buff *skb, struct genl_info *info)
 		struct nat64_pool4_entry *e = &new->e[i];
 		int bit = e->proto == IPPROTO_TCP ? NAT64_PROTO_F_TCP :
 			  e->proto == IPPROTO_UDP ? NAT64_PROTO_F_UDP : NAT64_PROTO_F_ICMP;
+		u16 lo = e->proto != IPPROTO_ICMP && !pmin ? 1 : pmin;	/* as add stores it */
 
 		if (e->addr == addr && e->plen == plen && (protos & bit) &&
-		    (!ports || (e->pmin == pmin && e->pmax == pmax))) {
+		    (!ports || (e->pmin == lo && e->pmax == pmax))) {
 			*e = new->e[--new->n];
 			removed++;
 		} else {
@@ -415,7 +421,8 @@ static int nat64_bib_key6(struct genl_info *info, struct nat64_bkey6 *k6)
 	NAT64_NEED(info, NAT64_A_ADDR6, "IPv6 address");
 	NAT64_NEED(info, NAT64_A_PORT6, "IPv6 port");
 	memset(k6, 0, sizeof(*k6));
-	k6->proto = nla_get_u8(info->attrs[NAT64_A_PROTO]);	/* checked by the policy */
+	if (nat64_proto_get(info->attrs[NAT64_A_PROTO], &k6->proto, info->extack))
+		return -EINVAL;
 	nla_memcpy(&k6->addr, info->attrs[NAT64_A_ADDR6], sizeof(k6->addr));
 	k6->port = htons(nla_get_u16(info->attrs[NAT64_A_PORT6]));
 	return 0;
@@ -490,8 +497,11 @@ static int nat64_table_start(struct netlink_callback *cb, bool sessions)
 
 	if (!d)
 		return -ENOMEM;
-	if (nat64_dump_attrs(info)[NAT64_A_PROTO])
-		d->proto = nla_get_u8(nat64_dump_attrs(info)[NAT64_A_PROTO]);
+	/* no message: 6.1 gives a dump's start no extack */
+	if (nat64_proto_get(nat64_dump_attrs(info)[NAT64_A_PROTO], &d->proto, NULL)) {
+		kfree(d);
+		return -EINVAL;
+	}
 	d->static_only = !sessions && nat64_dump_attrs(info)[NAT64_A_STATIC];
 	rhashtable_walk_enter(sessions ? &nn->sess6 : &nn->bib6, &d->it);
 	cb->args[0] = (long)d;
@@ -616,10 +626,10 @@ static bool nat64_match_proto(struct nat64_net *nn, struct nat64_session *s,
 
 static int nat64_session_flush(struct sk_buff *skb, struct genl_info *info)
 {
-	u8 proto = 0;
+	u8 proto;
 
-	if (info->attrs[NAT64_A_PROTO])
-		proto = nla_get_u8(info->attrs[NAT64_A_PROTO]);
+	if (nat64_proto_get(info->attrs[NAT64_A_PROTO], &proto, info->extack))
+		return -EINVAL;
 	nat64_state_flush(nat64_info_net(info), nat64_match_proto, &proto, false,
 			  NAT64_RSN_FLUSHED);
 	return 0;

@@ -193,6 +193,8 @@ def main():
         ("bib add without protocol", expect_err("BIB_ADD", bib[8:])),
         ("bib add protocol 2", expect_err("BIB_ADD", u8("PROTO", 2) + bib[8:])),
         ("bib add protocol 18", expect_err("BIB_ADD", u8("PROTO", 18) + bib[8:])),
+        # a length error reports the attribute's policy (its range) in the ack
+        ("bib add protocol as u16", expect_err("BIB_ADD", u16("PROTO", 6) + bib[8:])),
         ("bib add without IPv4 port", expect_err("BIB_ADD", bib[:-8])),
         ("bib add IPv4 outside pool4", expect_err("BIB_ADD", u8("PROTO", 6) + raw("ADDR6", H6)
                                                   + u16("PORT6", 80) + raw("ADDR4", socket.inet_aton("198.51.100.9"))
@@ -226,8 +228,9 @@ def main():
         ("session flush with protocol", expect_ok("SESSION_FLUSH", u8("PROTO", 17))),
         ("session flush protocol 2", expect_err("SESSION_FLUSH", u8("PROTO", 2),
                                                 want_msg="protocol must be TCP, UDP or ICMP")),
+        # refused in the dump's start, which has no extack on 6.1
         ("session dump protocol 2", expect_err("SESSION_GET", u8("PROTO", 2), dump=True,
-                                               want_msg="protocol must be TCP, UDP or ICMP")),
+                                               want_msg=False)),
         ("pool4 flush", expect_ok("POOL4_FLUSH", b"")),
         ("dumps with junk attributes", lambda: next((n for n in ("PREFIX_GET", "POOL4_GET", "BIB_GET",
                                                                 "SESSION_GET", "STATS_GET")
@@ -236,6 +239,10 @@ def main():
             isinstance(g.cmd(n, b"", dump=n.endswith("_GET") and n != "CONFIG_GET")[0], int)
             for n in CMD) else "no answer"),
         ("unknown command 99", lambda: None if g.request(g.family, 99, b"")[0] else "accepted"),
+        # what `genl ctrl policy` asks: every attribute's type and range
+        ("policy dump of the family (CTRL_CMD_GETPOLICY)", lambda: (lambda r: None if r[0] == 0 and r[2]
+                                                                    else "error %d" % r[0])(
+            g.request(0x10, 10, attr(2, b"nat64\0"), NLM_F_REQUEST | NLM_F_DUMP))),
     ]
     for name, fn in cases:
         R.case("netlink: " + name, fn)
