@@ -562,8 +562,20 @@ static void nat64_tcp_update(struct nat64_net *nn, struct nat64_session *s, bool
 			spin_unlock_bh(&nn->lock);
 			return;
 		}
-		if (t == NAT64_TMO_KEEP)
+		if (t == NAT64_TMO_KEEP) {
+			/*
+			 * Our write above may have replaced the lifetime the
+			 * new state was given, which this segment keeps: give
+			 * it again, under the lock that orders state changes.
+			 */
+			if (force) {
+				spin_lock_bh(&nn->lock);
+				WRITE_ONCE(s->expires, nat64_tcp_expires(nn,
+						nat64_tcp_state_tmo(s->state)));
+				spin_unlock_bh(&nn->lock);
+			}
 			return;
+		}
 		exp = nat64_tcp_expires(nn, t);
 		/* write the shared line at most a few times a second per flow */
 		if (!force && !time_after32(exp, READ_ONCE(s->expires) + HZ / 8))

@@ -20,6 +20,19 @@ const char *nat64_tcp_state_name(u8 state)
 	return state < __NAT64_TCP_STATE_MAX ? nat64_tcp_names[state] : "?";
 }
 
+/* The lifetime a session in @state was given when it entered that state. */
+enum nat64_tmo nat64_tcp_state_tmo(u8 state)
+{
+	switch (state) {
+	case NAT64_TCP_ESTABLISHED:
+	case NAT64_TCP_V4_FIN_RCV:
+	case NAT64_TCP_V6_FIN_RCV:
+		return NAT64_TMO_EST;
+	default:
+		return NAT64_TMO_TRANS;
+	}
+}
+
 /*
  * Next state for a segment with @flags arriving from the IPv6 side (@from6)
  * or the IPv4 side; *@tmo says which lifetime the session gets.

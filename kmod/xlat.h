@@ -146,6 +146,7 @@ enum nat64_tmo {
 };
 
 u8 nat64_tcp_next(u8 state, bool from6, u8 flags, enum nat64_tmo *tmo);
+enum nat64_tmo nat64_tcp_state_tmo(u8 state);
 const char *nat64_tcp_state_name(u8 state);
 
 /* --- port choice, RFC 6056 style (ports.c) --- */

@@ -135,6 +135,33 @@ static void t_both_fin(void)
 	end_case();
 }
 
+/*
+ * nat64_tcp_state_tmo(S) is the lifetime every transition into S gives, so
+ * that a lifetime overwritten in a race can be given again from the state.
+ */
+static void t_state_tmo(void)
+{
+	u8 st, flags;
+	int side;
+
+	begin_case("tcp lifetime of each state = the one every transition into it gives");
+	for (st = 0; st < __NAT64_TCP_STATE_MAX; st++)
+		for (side = 0; side < 2; side++)
+			for (flags = 0; flags < 8; flags++) {
+				enum nat64_tmo tmo;
+				u8 next = nat64_tcp_next(st, side, flags, &tmo);
+
+				if (next == st || tmo == NAT64_TMO_KEEP)
+					continue;
+				CHECK(tmo == nat64_tcp_state_tmo(next), "%s -> %s flags %#x: %d, state says %d",
+				      nat64_tcp_state_name(st), nat64_tcp_state_name(next), flags, tmo,
+				      nat64_tcp_state_tmo(next));
+			}
+	CHECK(nat64_tcp_state_tmo(NAT64_TCP_ESTABLISHED) == NAT64_TMO_EST, "ESTABLISHED");
+	CHECK(nat64_tcp_state_tmo(NAT64_TCP_V4_FIN_V6_FIN_RCV) == NAT64_TMO_TRANS, "FIN both");
+	end_case();
+}
+
 /* whole connections */
 static void t_sequences(void)
 {
@@ -226,6 +253,7 @@ int main(void)
 {
 	t_table();
 	t_both_fin();
+	t_state_tmo();
 	t_sequences();
 	t_names();
 	return h_finish("test_tcpstate");
