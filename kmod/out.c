@@ -6,6 +6,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
+#include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -95,6 +96,16 @@ static int nat64_rcv6_finish(struct net *net, struct sock *sk, struct sk_buff *s
 		skb_dst_set_noref(skb, ip6_route_input_lookup(net, skb->dev, &fl6, skb,
 							      RT6_LOOKUP_F_HAS_SADDR |
 							      RT6_LOOKUP_F_DST_NOREF));
+	}
+	/*
+	 * lowest-ipv6-mtu above the route's MTU: fragments of the route's
+	 * size (a frag_max_size above it would have the packet refused).
+	 */
+	if (IP6CB(skb)->frag_max_size) {
+		u32 mtu = dst_mtu(skb_dst(skb));
+
+		if (mtu >= IPV6_MIN_MTU && mtu < IP6CB(skb)->frag_max_size)
+			IP6CB(skb)->frag_max_size = mtu;
 	}
 	return dst_input(skb);
 }
@@ -195,9 +206,21 @@ static int nat64_ct_confirm(struct sk_buff *skb)
  */
 static int nat64_xfrm_fwd(struct sk_buff *skb, unsigned short family)
 {
+	bool nopolicy;
+
 	if (likely(!skb_sec_path(skb)))
 		return 0;
-	if (!xfrm_policy_check(NULL, XFRM_POLICY_FWD, skb, family))
+	/* the arriving device's disable_policy exempts it, as its routes would */
+	if (family == AF_INET6) {
+		const struct inet6_dev *idev = __in6_dev_get(skb->dev);
+
+		nopolicy = idev && READ_ONCE(idev->cnf.disable_policy);
+	} else {
+		struct in_device *in_dev = __in_dev_get_rcu(skb->dev);
+
+		nopolicy = in_dev && IN_DEV_CONF_GET(in_dev, NOPOLICY);
+	}
+	if (!nopolicy && !xfrm_policy_check(NULL, XFRM_POLICY_FWD, skb, family))
 		return NAT64_STAT_DROP_XFRM_POLICY;
 	secpath_reset(skb);
 	return 0;
@@ -285,8 +308,12 @@ int nat64_out4(struct nat64_net *nn, struct sk_buff *skb,
 	 * steps, RFC 7739; what Jool uses too), and no random bytes per packet.
 	 */
 	if (!(iph.frag_off & htons(IP_DF))) {
-		__ip_select_ident(nn->net, &iph, skb_is_gso(skb) ?
-				  skb_shinfo(skb)->gso_segs : 1);
+		struct skb_shared_info *si = skb_shinfo(skb);
+		/* a DODGY packet (virtio, tap) may not count its segments */
+		u32 segs = !skb_is_gso(skb) ? 1 : si->gso_segs ?:
+			   DIV_ROUND_UP(skb->len, si->gso_size);
+
+		__ip_select_ident(nn->net, &iph, segs);
 		csum_replace2(&iph.check, 0, iph.id);
 	}
 	__skb_pull(skb, p->l4.off - sizeof(iph));

@@ -881,6 +881,24 @@ def _(t):
         raise Fail("reassembled payload differs")
 
 
+@case("4to6 DF=0 with lowest-ipv6-mtu 1500 above the route's 1300: fragments of the route's size", jool=False)
+def _(t):
+    static_udp(t, 6001, 6001, t.C6M)
+    pl = bytes(range(256)) * 5 + b"v" * 192     # 1500 bytes of IPv4, 1520 of IPv6
+    t.config(lowest_ipv6_mtu=1500)
+    try:
+        t.tx4(IP(src=t.S4, dst=P, flags=0, id=0x1235) / UDP(sport=7, dport=6001) / Raw(pl))
+        gs = t.rx6(2, 1.5)
+    finally:
+        t.config(lowest_ipv6_mtu=1280)
+    if len(gs) != 2 or any(g[6] != 44 or len(g) > 1300 for g in gs):
+        raise Fail("%d packet(s) of %s bytes, expected 2 fragments of at most 1300" % (
+            len(gs), [len(g) for g in gs]))
+    data = b"".join(g[48:] for g in sorted(gs, key=lambda x: struct.unpack("!H", x[42:44])[0] & ~7))
+    if data != b(IPv6(src=t.S6, dst=t.C6M, hlim=63) / UDP(sport=7, dport=6001) / Raw(pl))[40:]:
+        raise Fail("reassembled payload differs")
+
+
 @case("6to4 IPv6 fragments reassembled, leave as one IPv4 packet without DF")
 def _(t):
     sp = t.port()

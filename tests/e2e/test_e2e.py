@@ -302,6 +302,16 @@ def t_ipsec():
             pass
         if counter("drop_xfrm_policy") != before + 1:
             return "drop_xfrm_policy +%d" % (counter("drop_xfrm_policy") - before)
+        # disable_policy on the arriving device exempts it, as its routes would
+        run("ip", "netns", "exec", "xlat", "sysctl", "-qw", "net.ipv6.conf.to_c6.disable_policy=1",
+            check=True)
+        try:
+            udp_query("c6", socket.AF_INET6, S4_6, 5000, b"disable_policy")
+        except socket.timeout:
+            return "no answer with disable_policy on the arriving device"
+        finally:
+            run("ip", "netns", "exec", "xlat", "sysctl", "-qw",
+                "net.ipv6.conf.to_c6.disable_policy=0")
         xf("xlat", "policy", "add", *up, "dir", "fwd", *tmpl_up)
         try:
             data, _, _ = udp_query("c6", socket.AF_INET6, S4_6, 5000, b"through esp")
