@@ -274,10 +274,7 @@ def t_ipsec():
     forwarding (its secpath gone) and the reply goes back through the
     tunnel."""
     x6 = "2001:db8:6::1"
-    # null encryption: no IV generator, so no RNG modules (the VM loads no
-    # module on demand, and a crypto self-test that fails there warns)
     alg = ("enc", "ecb(cipher_null)", "", "auth", "hmac(sha256)", "0x" + "22" * 32)
-    run("modprobe", "-a", "crypto_null", "xfrm_user", "esp6", "authenc", check=True)
 
     def xf(ns, *a):
         run("ip", "-n", ns, "xfrm", *a, check=True)
@@ -327,6 +324,18 @@ def t_ipsec():
         for ns in ("c6", "xlat"):
             run("ip", "-n", ns, "xfrm", "policy", "flush")
             run("ip", "-n", ns, "xfrm", "state", "flush")
+
+
+def have_ipsec():
+    """Whether this kernel does ESP: Debian's (the modules loaded here, the
+    VM loads none on demand) but not the debug kernel, built without xfrm.
+    Null encryption needs no IV generator, so no RNG modules (a crypto
+    self-test that fails in the VM warns)."""
+    run("modprobe", "-a", "crypto_null", "xfrm_user", "esp6", "authenc")
+    if run("ip", "xfrm", "state", "list").returncode == 0:
+        return True
+    print("# the ipsec case is left out: this kernel has no xfrm", flush=True)
+    return False
 
 
 def t_static_bib():
@@ -1657,8 +1666,8 @@ def main():
         ("endpoint-independent mapping: one port, two servers, one binding", t_eim),
         ("tcp 4 MiB with offloads on, state after close V4_FIN_V6_FIN_RCV", t_tcp),
         ("udp gso both ways: four datagrams in one packet stay four; 6->4 DF by segment size", t_udp_gso),
-        ("ipsec tunnel ending on the translator: forward policy checked, secpath dropped",
-         t_ipsec),
+    ] + ([("ipsec tunnel ending on the translator: forward policy checked, secpath dropped",
+           t_ipsec)] if have_ipsec() else []) + [
         ("static binding: IPv4 client reaches IPv6 server", t_static_bib),
         ("prefix lengths 32 40 48 56 64 96", t_prefix_lengths),
         ("two prefixes at once, replies from the prefix used", t_several_prefixes),
