@@ -189,22 +189,22 @@ static int nl_open(void)
 }
 
 /*
- * Copy the NLMSGERR_ATTR_MSG of an NLMSG_ERROR or NLMSG_DONE message into
- * buf; off is where the TLVs start, counted from the start of the payload.
+ * The NLMSGERR_ATTR_* TLVs of an NLMSG_ERROR or NLMSG_DONE message into tb;
+ * off is where they start, counted from the start of the payload.
  */
-static void extack(struct nlmsghdr *nlh, size_t off, char *buf, size_t size)
+static bool err_tlvs(struct nlmsghdr *nlh, size_t off, struct nlattr **tb)
 {
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1], *a;
+	return (nlh->nlmsg_flags & NLM_F_ACK_TLVS) && nlh->nlmsg_len >= NLMSG_HDRLEN + off &&
+	       nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)NLMSG_DATA(nlh) + off),
+			 nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL) >= 0;
+}
+
+/* Copy the NLMSGERR_ATTR_MSG of tb (parsed by err_tlvs, or NULL) into buf. */
+static void extack(struct nlattr **tb, char *buf, size_t size)
+{
+	struct nlattr *a = tb ? tb[NLMSGERR_ATTR_MSG] : NULL;
 
 	buf[0] = '\0';
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
-	    nlh->nlmsg_len < NLMSG_HDRLEN + off)
-		return;
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)NLMSG_DATA(nlh) + off),
-		      nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL) < 0)
-		return;
-	a = tb[NLMSGERR_ATTR_MSG];
 	if (a)
 		snprintf(buf, size, "%.*s", (int)strnlen(nla_data(a), nla_len(a)),
 			 (char *)nla_data(a));
@@ -225,22 +225,16 @@ static size_t err_tlv_off(const struct nlmsghdr *nlh, const struct nlmsgerr *e)
  * in the request, which the error echoes) and gives its range. Append
  * " (KEY: MIN-MAX)" to the message.
  */
-static void range_hint(struct nlmsghdr *nlh, const struct nlmsgerr *e, char *buf,
-		       size_t size)
+static void range_hint(struct nlattr **tb, const struct nlmsgerr *e, char *buf, size_t size)
 {
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1], *pol[NL_POLICY_TYPE_ATTR_MAX + 1];
-	size_t off = err_tlv_off(nlh, e), used = strlen(buf);
+	struct nlattr *pol[NL_POLICY_TYPE_ATTR_MAX + 1];
+	size_t used = strlen(buf);
 	const struct nlattr *bad;
 	const char *key;
 	uint32_t at;
 
-	if (!used || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
-	    (nlh->nlmsg_flags & NLM_F_CAPPED) || nlh->nlmsg_len < NLMSG_HDRLEN + off)
-		return;
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)NLMSG_DATA(nlh) + off),
-		      nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL) < 0 ||
-	    !tb[NLMSGERR_ATTR_OFFS] || !tb[NLMSGERR_ATTR_POLICY] ||
+	/* the echoed request is whole: err_tlvs found the TLVs after it */
+	if (!used || !tb[NLMSGERR_ATTR_OFFS] || !tb[NLMSGERR_ATTR_POLICY] ||
 	    nla_len(tb[NLMSGERR_ATTR_OFFS]) != sizeof(at))
 		return;
 	at = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
@@ -264,11 +258,14 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	/* libnl passes the payload; the header is right before it */
 	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
 	struct xfer *x = arg;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	bool tlvs = err_tlvs(nlh, err_tlv_off(nlh, e), tb);
 
 	(void)nla;
 	x->err = e->error < 0 ? -e->error : e->error;
-	extack(nlh, err_tlv_off(nlh, e), x->msg, sizeof(x->msg));
-	range_hint(nlh, e, x->msg, sizeof(x->msg));
+	extack(tlvs ? tb : NULL, x->msg, sizeof(x->msg));
+	if (tlvs && !(nlh->nlmsg_flags & NLM_F_CAPPED))
+		range_hint(tb, e, x->msg, sizeof(x->msg));
 	x->done = true;
 	return NL_STOP;
 }
@@ -277,10 +274,12 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 static int ack_cb(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	struct xfer *x = arg;
 	char warn[256];
 
-	extack(nlh, err_tlv_off(nlh, nlmsg_data(nlh)), warn, sizeof(warn));
+	extack(err_tlvs(nlh, err_tlv_off(nlh, nlmsg_data(nlh)), tb) ? tb : NULL, warn,
+	       sizeof(warn));
 	if (warn[0])
 		fprintf(stderr, "nat64ctl: %swarning: %s\n", nl_errctx, warn);
 	x->done = true;
@@ -291,6 +290,7 @@ static int ack_cb(struct nl_msg *msg, void *arg)
 static int finish_cb(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	struct xfer *x = arg;
 	int e;
 
@@ -298,7 +298,8 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 		memcpy(&e, NLMSG_DATA(nlh), sizeof(e));
 		if (e < 0) {
 			x->err = -e;
-			extack(nlh, NLMSG_ALIGN(sizeof(e)), x->msg, sizeof(x->msg));
+			extack(err_tlvs(nlh, NLMSG_ALIGN(sizeof(e)), tb) ? tb : NULL, x->msg,
+			       sizeof(x->msg));
 		}
 	}
 	x->done = true;
